@@ -1,0 +1,22 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { validatedAction } from '@/lib/actions';
+import { safeCallbackUrl } from '@/lib/auth/callback-url';
+import { passwordSignIn } from '@/lib/auth/login';
+import { startSession } from '@/lib/auth/session-cookie';
+import { requestContext } from '@/lib/http/request-context';
+import { messages, tooManyAttempts } from '@/lib/messages';
+import { loginSchema } from '@/lib/validation/auth';
+
+export const loginAction = validatedAction(loginSchema, { echo: ['email', 'callbackUrl'] }, async (data, values) => {
+  const ctx = await requestContext();
+  const result = await passwordSignIn(data.email, data.password, ctx);
+  if (!result.ok) {
+    const error = result.reason === 'rate_limited' ? tooManyAttempts(result.retryAt) : messages.invalidCredentials;
+    return { ok: false, error, values };
+  }
+  await startSession(result.userId, data.remember, ctx);
+  // Checked again here: the form's hidden field is client input like any other.
+  redirect(safeCallbackUrl(data.callbackUrl));
+});

@@ -1,0 +1,23 @@
+import type { Metadata } from 'next';
+import { Alert } from '@/components/ui/alert';
+import { safeCallbackUrl } from '@/lib/auth/callback-url';
+import { messages } from '@/lib/messages';
+import { LoginForm } from './login-form';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const params = await searchParams;
+  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  return (
+    <section className="card" aria-labelledby="login-title">
+      <h1 id="login-title">Sign in</h1>
+      {params.ended === '1' ? <Alert tone="info">{messages.sessionEnded}</Alert> : null}
+      <LoginForm callbackUrl={callbackUrl} />
+    </section>
+  );
+}

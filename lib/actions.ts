@@ -1,0 +1,59 @@
+import 'server-only';
+import { unstable_rethrow } from 'next/navigation';
+import type { z } from 'zod';
+import type { ActionState } from '@/lib/action-state';
+import { messages } from '@/lib/messages';
+
+
+type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+/** Read exactly the schema's fields from the form; anything else sent along is ignored. */
+function readFields(schema: ObjectSchema, formData: FormData): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = formData.get(key);
+    if (value !== null) raw[key] = value;
+  }
+  return raw;
+}
+
+function echo(raw: Record<string, unknown>, keep: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const key of keep) {
+    const value = raw[key];
+    if (typeof value === 'string') values[key] = value.slice(0, 320);
+  }
+  return values;
+}
+
+/**
+ * One wrapper for every action (the SaaS starter's validatedAction): the same zod schema the form
+ * uses, `safeParse`, first message per field; a bug becomes a generic error, never a 500 page
+ * and never an echo of the input. redirect() passes through.
+ */
+export function validatedAction<S extends ObjectSchema>(
+  schema: S,
+  options: { echo?: readonly (keyof z.input<S> & string)[] },
+  handler: (data: z.output<S>, values: Record<string, string>) => Promise<ActionState>,
+) {
+  return async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
+    const raw = readFields(schema, formData);
+    const values = echo(raw, options.echo ?? []);
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) {
+        const key = String(issue.path[0] ?? 'form');
+        fieldErrors[key] ??= issue.message;
+      }
+      return { ok: false, fieldErrors, values };
+    }
+    try {
+      return await handler(parsed.data, values);
+    } catch (error) {
+      unstable_rethrow(error);
+      console.error('latchkey: action failed:', error instanceof Error ? error.message : 'unknown error');
+      return { ok: false, error: messages.serverError, values };
+    }
+  };
+}

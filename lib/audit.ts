@@ -1,0 +1,58 @@
+import 'server-only';
+import { desc, eq } from 'drizzle-orm';
+import { db } from '@/lib/db/client';
+import { auditEvents } from '@/lib/db/schema';
+import type { RequestContext } from '@/lib/http/request-context';
+
+/** Security events worth showing a user or an investigator. Never a password, code or token. */
+export type AuditType =
+  | 'registered'
+  | 'sign_in_success'
+  | 'sign_in_failure'
+  | 'sign_in_rate_limited'
+  | 'sign_out'
+  | 'session_revoked';
+
+export type AuditDetail = Record<string, string | number | boolean>;
+
+export async function recordEvent(
+  type: AuditType,
+  ctx: RequestContext,
+  options: { userId?: string | null; detail?: AuditDetail } = {},
+): Promise<void> {
+  const database = await db();
+  await database.insert(auditEvents).values({
+    type,
+    userId: options.userId ?? null,
+    ipAddress: ctx.ip,
+    userAgent: ctx.userAgent,
+    detail: options.detail ?? {},
+  });
+}
+
+export type AuditEventDTO = {
+  id: string;
+  type: AuditType;
+  ipAddress: string | null;
+  userAgent: string | null;
+  detail: AuditDetail;
+  createdAt: Date;
+};
+
+export async function recentEvents(userId: string, limit = 20): Promise<AuditEventDTO[]> {
+  const database = await db();
+  const rows = await database
+    .select()
+    .from(auditEvents)
+    .where(eq(auditEvents.userId, userId))
+    .orderBy(desc(auditEvents.createdAt))
+    .limit(limit);
+  return rows.map((r) => ({
+    id: r.id,
+    type: r.type as AuditType,
+    ipAddress: r.ipAddress,
+    userAgent: r.userAgent,
+    detail: r.detail,
+    createdAt: r.createdAt,
+  }));
+}

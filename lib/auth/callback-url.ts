@@ -1,0 +1,26 @@
+/**
+ * Open-redirect guard for `?callbackUrl=`: only a path on this origin is followed; anything else
+ * (absolute URLs, protocol-relative `//evil`, backslash tricks, control characters) becomes the
+ * default. Used by middleware, the login page and, again, the action after sign-in.
+ */
+export const DEFAULT_AFTER_LOGIN = '/dashboard';
+
+export function safeCallbackUrl(raw: unknown, fallback = DEFAULT_AFTER_LOGIN): string {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2048) return fallback;
+  // Browsers treat "\" like "/" and drop tabs/newlines, so "/\evil.com" and "/\t/evil.com" escape.
+  if (!raw.startsWith('/') || raw.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(raw)) return fallback;
+  const base = 'http://latchkey.invalid';
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base) return fallback;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // Sending someone back to a sign-in page after signing in would only loop.
+  if (url.pathname === '/login' || url.pathname.startsWith('/login/') || url.pathname === '/register') {
+    return fallback;
+  }
+  return path;
+}

@@ -1,0 +1,42 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { db } from '@/lib/db/client';
+import { auditEvents, users } from '@/lib/db/schema';
+import type { RequestContext } from '@/lib/http/request-context';
+
+/** What leaves lib/: never the password hash. */
+export type UserDTO = { id: string; email: string; createdAt: Date };
+
+/** For password checks inside lib/auth only. */
+export async function findCredentialsByEmail(email: string): Promise<{ id: string; passwordHash: string } | null> {
+  const database = await db();
+  const [row] = await database
+    .select({ id: users.id, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.email, email))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Insert the user and its "registered" event in one transaction. Returns null when the email is
+ * taken (the unique constraint decides, so two racing registrations cannot both win).
+ */
+export async function createUser(email: string, passwordHash: string, ctx: RequestContext): Promise<UserDTO | null> {
+  const database = await db();
+  return database.transaction(async (tx) => {
+    const [user] = await tx
+      .insert(users)
+      .values({ email, passwordHash })
+      .onConflictDoNothing({ target: users.email })
+      .returning({ id: users.id, email: users.email, createdAt: users.createdAt });
+    if (!user) return null;
+    await tx.insert(auditEvents).values({
+      type: 'registered',
+      userId: user.id,
+      ipAddress: ctx.ip,
+      userAgent: ctx.userAgent,
+    });
+    return user;
+  });
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Edge-safe (zod only), so middleware can use it.
+ * Validated once, on first use; a bad value fails start-up with the variable's name.
+ */
+const base64Key = z
+  .string()
+  .refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && atob(s).length === 32, 'must be 32 bytes, base64');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    APP_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+    APP_NAME: z.string().trim().min(1).max(64).default('Latchkey'),
+    AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (run `npm run dev` once to generate it)'),
+    MFA_ENCRYPTION_KEY: z
+      .string()
+      .optional()
+      .refine(
+        (v) => v === undefined || v.split(',').every((part) => base64Key.safeParse(part.split(':').pop()).success),
+        'must be a 32-byte base64 key, or a comma-separated list of id:key pairs',
+      ),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    PGLITE_DIR: z.string().min(1).default('.data/pglite'),
+    UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.UPSTASH_REDIS_REST_URL ? 'UPSTASH_REDIS_REST_TOKEN' : 'UPSTASH_REDIS_REST_URL'],
+        message: 'UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN are set together or not at all',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+/** Empty strings count as unset, as in most .env tooling. */
+function readRaw(source: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape ?? {})) {
+    const value = source[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(readRaw(source));
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(settings)'}: ${i.message}`);
+    throw new Error(`Invalid settings:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    // Named one by one (no spread of process.env), so the edge bundle reads exactly these.
+    cached = parseEnv({
+      NODE_ENV: process.env.NODE_ENV,
+      APP_URL: process.env.APP_URL,
+      APP_NAME: process.env.APP_NAME,
+      AUTH_SECRET: process.env.AUTH_SECRET,
+      MFA_ENCRYPTION_KEY: process.env.MFA_ENCRYPTION_KEY,
+      DATABASE_URL: process.env.DATABASE_URL,
+      PGLITE_DIR: process.env.PGLITE_DIR,
+      UPSTASH_REDIS_REST_URL: process.env.UPSTASH_REDIS_REST_URL,
+      UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_REDIS_REST_TOKEN,
+      REDIS_URL: process.env.REDIS_URL,
+      TRUST_PROXY_HOPS: process.env.TRUST_PROXY_HOPS,
+    });
+  }
+  return cached;
+}
+
+/** Cookies get `Secure` and the `__Host-` prefix exactly when the app is served over https. */
+export function isHttps(): boolean {
+  return env().APP_URL.startsWith('https:');
+}

@@ -1,0 +1,25 @@
+/**
+ * Every text a user sees for an expected failure, in one place: actions return these, forms
+ * show them, tests look for them. Credential failures share one message on purpose.
+ */
+export const messages = {
+  invalidCredentials: 'Invalid email or password',
+  emailRequired: 'Enter your email address',
+  emailInvalid: 'Enter a valid email address, like name@example.com',
+  emailTaken: 'An account with this email already exists. Sign in instead, or use another email.',
+  passwordRequired: 'Enter your password',
+  passwordTooShort: 'Use at least 12 characters',
+  passwordTooLong: 'Use at most 128 characters',
+  passwordCommon: 'This password is too common. Choose one that is harder to guess.',
+  passwordHasEmail: 'Your password must not contain your email address',
+  confirmRequired: 'Confirm your password',
+  passwordsDiffer: 'The passwords do not match',
+  serverError: 'Something went wrong on our side. Nothing was changed; please try again.',
+  sessionEnded: 'Your session has ended. Please sign in again.',
+} as const;
+
+/** "Too many attempts", with when to try again, in whole minutes rounded up. */
+export function tooManyAttempts(retryAtMs: number, nowMs = Date.now()): string {
+  const minutes = Math.max(1, Math.ceil((retryAtMs - nowMs) / 60_000));
+  return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+}

@@ -1,0 +1,97 @@
+import 'server-only';
+import { Ratelimit } from '@upstash/ratelimit';
+import { memoryStore, type Store, store, withTimeout } from '@/lib/kv';
+
+/**
+ * One named limiter per purpose, all on @upstash/ratelimit's fixed window: a refusal lasts until
+ * the window passes, which is what the contract promises and what the message can say exactly.
+ */
+export const LIMITS = {
+  /** Failed sign-ins per account, whatever the IP (targeted guessing). */
+  signInAccount: { tokens: 5, window: '15 m' },
+  /** Failed sign-ins per IP across accounts (credential stuffing), roomy enough for an office. */
+  signInIp: { tokens: 50, window: '15 m' },
+  /** Accounts created per IP; the contract says not below 20 an hour (QA creates many). */
+  register: { tokens: 50, window: '1 h' },
+} as const satisfies Record<string, { tokens: number; window: `${number} ${'s' | 'm' | 'h'}` }>;
+
+export type LimiterName = keyof typeof LIMITS;
+
+export type Attempt =
+  | { allowed: true; refund: () => Promise<void> }
+  | { allowed: false; retryAt: number; limiter: LimiterName };
+
+const cache = new WeakMap<Store, Map<LimiterName, Ratelimit>>();
+
+function limiter(s: Store, name: LimiterName): Ratelimit {
+  let byName = cache.get(s);
+  if (!byName) cache.set(s, (byName = new Map()));
+  let rl = byName.get(name);
+  if (!rl) {
+    const { tokens, window } = LIMITS[name];
+    rl = new Ratelimit({
+      redis: s.redis,
+      limiter: Ratelimit.fixedWindow(tokens, window),
+      prefix: `latchkey:rl:${name}`,
+      // The library's timeout lets a request through when the store is slow (fail open);
+      // ours falls back to the in-process store instead. Its in-memory block cache is off so
+      // a refund or reset is seen at once.
+      timeout: 0,
+      ephemeralCache: false,
+      analytics: false,
+    });
+    byName.set(name, rl);
+  }
+  return rl;
+}
+
+/**
+ * Take one attempt from a limiter. When the configured store fails or times out, the same limit
+ * is applied by the in-process store (logged): degraded to per-instance, never open.
+ */
+export async function consume(name: LimiterName, id: string): Promise<Attempt> {
+  const primary = store();
+  let used = primary;
+  let result: Awaited<ReturnType<Ratelimit['limit']>>;
+  try {
+    result = await withTimeout(limiter(primary, name).limit(id));
+  } catch (error) {
+    if (primary.kind === 'memory') throw error;
+    console.warn(`latchkey: rate-limit store (${primary.kind}) failed, using the in-process limiter: ${String(error)}`);
+    used = memoryStore();
+    result = await limiter(used, name).limit(id);
+  }
+  if (!result.success) return { allowed: false, retryAt: result.reset, limiter: name };
+  const windowEnds = result.reset;
+  return {
+    allowed: true,
+    // Give the attempt back (a success, or a fault on our side); past its window it no longer counts.
+    refund: async () => {
+      if (Date.now() >= windowEnds) return;
+      try {
+        await withTimeout(limiter(used, name).limit(id, { rate: -1 }));
+      } catch (error) {
+        console.warn(`latchkey: could not refund a rate-limit attempt: ${String(error)}`);
+      }
+    },
+  };
+}
+
+/**
+ * Take one attempt from each limiter; if any refuses, give back what the others took and report
+ * the latest time at which all would allow it again.
+ */
+export async function consumeAll(checks: { name: LimiterName; id: string }[]): Promise<Attempt> {
+  const attempts = await Promise.all(checks.map((c) => consume(c.name, c.id)));
+  const refused = attempts.filter((a) => !a.allowed);
+  if (refused.length > 0) {
+    await Promise.all(attempts.map((a) => (a.allowed ? a.refund() : undefined)));
+    return refused.reduce((latest, a) => (a.retryAt > latest.retryAt ? a : latest));
+  }
+  return {
+    allowed: true,
+    refund: async () => {
+      await Promise.all(attempts.map((a) => (a.allowed ? a.refund() : undefined)));
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { messages } from '@/lib/messages';
+import { checkboxField, currentPasswordField, emailField, newPasswordField } from './fields';
+
+export const registerSchema = z
+  .object({
+    email: emailField,
+    password: newPasswordField,
+    confirmPassword: z.string(messages.confirmRequired).max(4096, messages.passwordsDiffer),
+  })
+  .refine((v) => v.confirmPassword.normalize('NFKC') === v.password, {
+    path: ['confirmPassword'],
+    message: messages.passwordsDiffer,
+  });
+
+export const loginSchema = z.object({
+  email: emailField,
+  password: currentPasswordField,
+  remember: checkboxField,
+  callbackUrl: z.string().max(2048).optional().catch(undefined),
+});
+
+export type RegisterInput = z.input<typeof registerSchema>;
+export type LoginInput = z.input<typeof loginSchema>;

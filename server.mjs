@@ -1,0 +1,43 @@
+// Latchkey's HTTP entry point: Next.js behind a plain Node server, for one reason.
+// `next start` keeps a client-sent X-Forwarded-For as it is, so the app could not tell the
+// socket's peer address from a spoofed header. Here the peer address is stamped into a header
+// the client cannot set (any incoming copy is overwritten), and with TRUST_PROXY_HOPS=0 the
+// client's X-Forwarded-* headers are dropped, so neither rate limits nor URLs trust them.
+import { createServer } from 'node:http';
+
+// Must match PEER_HEADER in lib/http/client-ip.ts.
+const PEER_HEADER = 'x-latchkey-peer';
+
+const dev = process.argv.includes('--dev');
+process.env.NODE_ENV ??= dev ? 'development' : 'production';
+const port = Number(process.env.PORT ?? 3000);
+
+const { default: next } = await import('next');
+const app = next({ dev, hostname: 'localhost', port, turbopack: dev });
+await app.prepare();
+// Read after prepare(): Next.js has loaded .env and .env.local by then.
+const hops = Number(process.env.TRUST_PROXY_HOPS ?? 0);
+const handle = app.getRequestHandler();
+const upgrade = app.getUpgradeHandler();
+
+function stamp(req) {
+  req.headers[PEER_HEADER] = req.socket.remoteAddress ?? '';
+  if (!(hops > 0)) {
+    for (const h of ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip']) {
+      delete req.headers[h];
+    }
+  }
+}
+
+const server = createServer((req, res) => {
+  stamp(req);
+  handle(req, res);
+});
+server.on('upgrade', (req, socket, head) => {
+  stamp(req);
+  upgrade(req, socket, head);
+});
+// No host given: Node listens on every address, IPv6 and IPv4 alike.
+server.listen(port, () => {
+  console.info(`latchkey: ${dev ? 'development' : 'production'} server on http://localhost:${port}`);
+});
