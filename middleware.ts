@@ -9,7 +9,8 @@ import { readSessionCookie, sessionCookieName } from '@/lib/auth/auth.config';
 const PROTECTED = ['/dashboard', '/settings'];
 const SIGNED_OUT_ONLY = ['/login', '/register'];
 
-const matches = (path: string, prefixes: string[]) => prefixes.some((p) => path === p || path.startsWith(`${p}/`));
+const matches = (path: string, prefixes: string[]) =>
+  prefixes.some((p) => path === p || path.startsWith(`${p}/`));
 
 export async function middleware(request: NextRequest) {
   const { pathname, search } = request.nextUrl;

@@ -23,7 +23,13 @@ const upgrade = app.getUpgradeHandler();
 function stamp(req) {
   req.headers[PEER_HEADER] = req.socket.remoteAddress ?? '';
   if (!(hops > 0)) {
-    for (const h of ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip']) {
+    for (const h of [
+      'x-forwarded-for',
+      'x-forwarded-host',
+      'x-forwarded-proto',
+      'x-forwarded-port',
+      'x-real-ip',
+    ]) {
       delete req.headers[h];
     }
   }

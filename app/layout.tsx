@@ -19,7 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         </a>
         <header className="site-header">
           <Link href="/" className="brand">
-            <span aria-hidden="true">🔐</span> Latchkey
+            <span className="brand-mark" aria-hidden="true" /> Latchkey
           </Link>
         </header>
         <main id="main" tabIndex={-1}>

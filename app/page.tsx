@@ -5,8 +5,8 @@ export default function HomePage() {
     <section className="hero" aria-labelledby="hero-title">
       <h1 id="hero-title">Your account, latched properly.</h1>
       <p className="lead">
-        Latchkey is an open account-security app: strong password storage, authenticator-app codes that work once,
-        backup codes you see once, and a clear record of what happened to your account.
+        Latchkey is an open account-security app: strong password storage, authenticator-app codes that work
+        once, backup codes you see once, and a clear record of what happened to your account.
       </p>
       <div className="actions">
         <Link className="button button-primary" href="/register">

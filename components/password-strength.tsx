@@ -15,19 +15,17 @@ function loadChecker(): Promise<Checker> {
     import('@zxcvbn-ts/core'),
     import('@zxcvbn-ts/language-common'),
     import('@zxcvbn-ts/language-en'),
-  ]).then(
-    ([core, common, en]) => {
-      const zxcvbn = new core.ZxcvbnFactory({
-        translations: en.translations,
-        dictionary: { ...common.dictionary, ...en.dictionary },
-        graphs: common.adjacencyGraphs,
-      });
-      return (password, userInputs) => {
-        const result = zxcvbn.check(password, userInputs);
-        return { score: result.score, warning: result.feedback.warning };
-      };
-    },
-  );
+  ]).then(([core, common, en]) => {
+    const zxcvbn = new core.ZxcvbnFactory({
+      translations: en.translations,
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+    });
+    return (password, userInputs) => {
+      const result = zxcvbn.check(password, userInputs);
+      return { score: result.score, warning: result.feedback.warning };
+    };
+  });
   return loading;
 }
 
@@ -51,7 +49,10 @@ export function PasswordStrength({ password, email }: { password: string; email:
     };
   }, [password, email]);
 
-  if (!strength) return <span className="strength strength-empty">Use 12 or more characters; a passphrase works well.</span>;
+  if (!strength)
+    return (
+      <span className="strength strength-empty">Use 12 or more characters; a passphrase works well.</span>
+    );
   return (
     <span className="strength" data-score={strength.score}>
       <span className="strength-bar" aria-hidden="true">

@@ -19,6 +19,7 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>>(
   const form = useForm<z.input<S>, unknown, z.output<S>>({
     resolver: zodResolver(schema as never) as unknown as Resolver<z.input<S>, unknown, z.output<S>>,
     mode: 'onTouched',
+    shouldFocusError: false,
   });
   const formRef = useRef<HTMLFormElement>(null);
   const alertRef = useRef<HTMLDivElement>(null);
@@ -35,9 +36,18 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>>(
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const element = event.currentTarget;
-    void form.handleSubmit(() => {
-      startTransition(() => formAction(new FormData(element)));
-    })(event);
+    void form.handleSubmit(
+      () => {
+        startTransition(() => formAction(new FormData(element)));
+      },
+      (errors) => {
+        // The first invalid field in reading order, not in schema order.
+        const first = Array.from(element.elements).find(
+          (el): el is HTMLInputElement => el instanceof HTMLInputElement && el.name in errors,
+        );
+        first?.focus();
+      },
+    )(event);
   };
 
   const errorFor = (name: string): string | undefined => {

@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
 import { messages } from '@/lib/messages';
 
-
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
 /** Read exactly the schema's fields from the form; anything else sent along is ignored. */

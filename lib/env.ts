@@ -18,7 +18,8 @@ const schema = z
       .string()
       .optional()
       .refine(
-        (v) => v === undefined || v.split(',').every((part) => base64Key.safeParse(part.split(':').pop()).success),
+        (v) =>
+          v === undefined || v.split(',').every((part) => base64Key.safeParse(part.split(':').pop()).success),
         'must be a 32-byte base64 key, or a comma-separated list of id:key pairs',
       ),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),

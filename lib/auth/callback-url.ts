@@ -8,7 +8,9 @@ export const DEFAULT_AFTER_LOGIN = '/dashboard';
 export function safeCallbackUrl(raw: unknown, fallback = DEFAULT_AFTER_LOGIN): string {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2048) return fallback;
   // Browsers treat "\" like "/" and drop tabs/newlines, so "/\evil.com" and "/\t/evil.com" escape.
-  if (!raw.startsWith('/') || raw.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(raw)) return fallback;
+  if (!raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\') || hasControlCharacter(raw)) {
+    return fallback;
+  }
   const base = 'http://latchkey.invalid';
   let url: URL;
   try {
@@ -23,4 +25,12 @@ export function safeCallbackUrl(raw: unknown, fallback = DEFAULT_AFTER_LOGIN): s
     return fallback;
   }
   return path;
+}
+
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }

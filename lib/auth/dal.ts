@@ -10,7 +10,10 @@ import { type ActiveSession, validateSession } from './sessions';
  * record (present, not revoked, not expired), not from the cookie alone, so a session revoked
  * on sign-out stops working at once even with a copied cookie. Cached per request.
  */
-export type SessionDTO = Pick<ActiveSession, 'id' | 'userId' | 'email' | 'remember' | 'expiresAt'>;
+export type SessionDTO = Pick<
+  ActiveSession,
+  'id' | 'userId' | 'email' | 'remember' | 'ipAddress' | 'createdAt' | 'expiresAt'
+>;
 
 export const getSession = cache(async (): Promise<SessionDTO | null> => {
   const claims = await readSessionCookie(await readSessionCookieValue());
@@ -22,6 +25,8 @@ export const getSession = cache(async (): Promise<SessionDTO | null> => {
     userId: session.userId,
     email: session.email,
     remember: session.remember,
+    ipAddress: session.ipAddress,
+    createdAt: session.createdAt,
     expiresAt: session.expiresAt,
   };
 });

@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { store } from '@/lib/kv';
 import type { RequestContext } from '@/lib/http/request-context';
+import { store } from '@/lib/kv';
 import { hashToken, randomToken } from './tokens';
 
 /**
@@ -21,7 +21,11 @@ const payloadSchema = z.object({
 });
 export type TicketPayload = z.infer<typeof payloadSchema>;
 
-export async function issueLoginTicket(userId: string, remember: boolean, ctx: RequestContext): Promise<string> {
+export async function issueLoginTicket(
+  userId: string,
+  remember: boolean,
+  ctx: RequestContext,
+): Promise<string> {
   const token = randomToken();
   const payload: TicketPayload = { userId, remember, ip: ctx.ip, userAgent: ctx.userAgent };
   await store().redis.set(key(token), JSON.stringify(payload), { px: TTL_MS });

@@ -22,14 +22,21 @@ function accountKey(email: string): string {
  * success (successes do not count) or on a fault of ours (it was never a guess).
  * Unknown email and wrong password take the same path, time and message.
  */
-export async function passwordSignIn(email: string, password: string, ctx: RequestContext): Promise<PasswordSignInResult> {
+export async function passwordSignIn(
+  email: string,
+  password: string,
+  ctx: RequestContext,
+): Promise<PasswordSignInResult> {
   const attempt = await consumeAll([
     { name: 'signInAccount', id: accountKey(email) },
     { name: 'signInIp', id: ctx.ip },
   ]);
   if (!attempt.allowed) {
     const account = await findCredentialsByEmail(email);
-    await recordEvent('sign_in_rate_limited', ctx, { userId: account?.id, detail: { limiter: attempt.limiter } });
+    await recordEvent('sign_in_rate_limited', ctx, {
+      userId: account?.id,
+      detail: { limiter: attempt.limiter },
+    });
     return { ok: false, reason: 'rate_limited', retryAt: attempt.retryAt };
   }
   try {

@@ -12,7 +12,11 @@ export type RegisterResult =
   | { ok: false; reason: 'rate_limited'; retryAt: number };
 
 /** Input is already parsed by registerSchema (trimmed, lower-cased email; NFKC password). */
-export async function registerUser(email: string, password: string, ctx: RequestContext): Promise<RegisterResult> {
+export async function registerUser(
+  email: string,
+  password: string,
+  ctx: RequestContext,
+): Promise<RegisterResult> {
   const policy = passwordPolicyError(password, email);
   if (policy) return { ok: false, field: 'password', message: policy };
 

@@ -1,8 +1,8 @@
 import 'server-only';
 import { cookies } from 'next/headers';
 import type { RequestContext } from '@/lib/http/request-context';
-import { sessionCookieName, sessionCookieOptions } from './auth.config';
 import { signIn } from './auth';
+import { sessionCookieName, sessionCookieOptions } from './auth.config';
 import { issueLoginTicket } from './login-ticket';
 
 /**

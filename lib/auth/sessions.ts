@@ -17,6 +17,7 @@ export type ActiveSession = {
   userId: string;
   email: string;
   remember: boolean;
+  ipAddress: string | null;
   createdAt: Date;
   expiresAt: Date;
 };
@@ -54,6 +55,7 @@ export async function validateSession(token: string): Promise<ActiveSession | nu
       userId: sessions.userId,
       email: users.email,
       remember: sessions.remember,
+      ipAddress: sessions.ipAddress,
       createdAt: sessions.createdAt,
       expiresAt: sessions.expiresAt,
       lastSeenAt: sessions.lastSeenAt,

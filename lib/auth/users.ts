@@ -8,7 +8,9 @@ import type { RequestContext } from '@/lib/http/request-context';
 export type UserDTO = { id: string; email: string; createdAt: Date };
 
 /** For password checks inside lib/auth only. */
-export async function findCredentialsByEmail(email: string): Promise<{ id: string; passwordHash: string } | null> {
+export async function findCredentialsByEmail(
+  email: string,
+): Promise<{ id: string; passwordHash: string } | null> {
   const database = await db();
   const [row] = await database
     .select({ id: users.id, passwordHash: users.passwordHash })
@@ -22,7 +24,11 @@ export async function findCredentialsByEmail(email: string): Promise<{ id: strin
  * Insert the user and its "registered" event in one transaction. Returns null when the email is
  * taken (the unique constraint decides, so two racing registrations cannot both win).
  */
-export async function createUser(email: string, passwordHash: string, ctx: RequestContext): Promise<UserDTO | null> {
+export async function createUser(
+  email: string,
+  passwordHash: string,
+  ctx: RequestContext,
+): Promise<UserDTO | null> {
   const database = await db();
   return database.transaction(async (tx) => {
     const [user] = await tx

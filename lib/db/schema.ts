@@ -42,7 +42,8 @@ export const auditEvents = pgTable(
     type: text('type').notNull(),
     ipAddress: text('ip_address'),
     userAgent: text('user_agent'),
-    detail: jsonb('detail').$type<Record<string, string | number | boolean>>()
+    detail: jsonb('detail')
+      .$type<Record<string, string | number | boolean>>()
       .notNull()
       .default(sql`'{}'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -65,7 +65,12 @@ export class IORedisRequester implements Requester {
 }
 
 function shape(name: Arg | undefined, result: unknown): unknown {
-  if (String(name).toLowerCase() === 'hgetall' && result && !Array.isArray(result) && typeof result === 'object') {
+  if (
+    String(name).toLowerCase() === 'hgetall' &&
+    result &&
+    !Array.isArray(result) &&
+    typeof result === 'object'
+  ) {
     return Object.entries(result as Record<string, unknown>).flat();
   }
   return result;

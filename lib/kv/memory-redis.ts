@@ -114,7 +114,11 @@ export class MemoryRedis implements Requester {
       case 'evalsha':
         return this.evalScript(rest[0] ?? '', rest.slice(1), 'NOSCRIPT No matching script');
       case 'eval':
-        return this.evalScript(sha1(rest[0] ?? ''), rest.slice(1), 'ERR script not supported by the in-process store');
+        return this.evalScript(
+          sha1(rest[0] ?? ''),
+          rest.slice(1),
+          'ERR script not supported by the in-process store',
+        );
       default:
         throw new CommandError(`ERR unknown command '${name}' for the in-process store`);
     }
@@ -181,6 +185,9 @@ function sha1(text: string): string {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }

@@ -25,7 +25,10 @@ const cache = new WeakMap<Store, Map<LimiterName, Ratelimit>>();
 
 function limiter(s: Store, name: LimiterName): Ratelimit {
   let byName = cache.get(s);
-  if (!byName) cache.set(s, (byName = new Map()));
+  if (!byName) {
+    byName = new Map();
+    cache.set(s, byName);
+  }
   let rl = byName.get(name);
   if (!rl) {
     const { tokens, window } = LIMITS[name];
@@ -57,7 +60,9 @@ export async function consume(name: LimiterName, id: string): Promise<Attempt> {
     result = await withTimeout(limiter(primary, name).limit(id));
   } catch (error) {
     if (primary.kind === 'memory') throw error;
-    console.warn(`latchkey: rate-limit store (${primary.kind}) failed, using the in-process limiter: ${String(error)}`);
+    console.warn(
+      `latchkey: rate-limit store (${primary.kind}) failed, using the in-process limiter: ${String(error)}`,
+    );
     used = memoryStore();
     result = await limiter(used, name).limit(id);
   }

@@ -9,14 +9,19 @@ import { requestContext } from '@/lib/http/request-context';
 import { messages, tooManyAttempts } from '@/lib/messages';
 import { loginSchema } from '@/lib/validation/auth';
 
-export const loginAction = validatedAction(loginSchema, { echo: ['email', 'callbackUrl'] }, async (data, values) => {
-  const ctx = await requestContext();
-  const result = await passwordSignIn(data.email, data.password, ctx);
-  if (!result.ok) {
-    const error = result.reason === 'rate_limited' ? tooManyAttempts(result.retryAt) : messages.invalidCredentials;
-    return { ok: false, error, values };
-  }
-  await startSession(result.userId, data.remember, ctx);
-  // Checked again here: the form's hidden field is client input like any other.
-  redirect(safeCallbackUrl(data.callbackUrl));
-});
+export const loginAction = validatedAction(
+  loginSchema,
+  { echo: ['email', 'callbackUrl'] },
+  async (data, values) => {
+    const ctx = await requestContext();
+    const result = await passwordSignIn(data.email, data.password, ctx);
+    if (!result.ok) {
+      const error =
+        result.reason === 'rate_limited' ? tooManyAttempts(result.retryAt) : messages.invalidCredentials;
+      return { ok: false, error, values };
+    }
+    await startSession(result.userId, data.remember, ctx);
+    // Checked again here: the form's hidden field is client input like any other.
+    redirect(safeCallbackUrl(data.callbackUrl));
+  },
+);

@@ -15,7 +15,14 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   );
 
   return (
-    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="form" aria-busy={pending}>
+    <form
+      ref={formRef}
+      action={formAction}
+      onSubmit={onSubmit}
+      noValidate
+      className="form"
+      aria-busy={pending}
+    >
       {state.error ? (
         <div ref={alertRef} tabIndex={-1}>
           <Alert>{state.error}</Alert>

@@ -1,10 +1,10 @@
 'use client';
 
 import Link from 'next/link';
+import { PasswordStrength } from '@/components/password-strength';
 import { Alert } from '@/components/ui/alert';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
-import { PasswordStrength } from '@/components/password-strength';
 import { useActionForm } from '@/components/use-action-form';
 import { registerSchema } from '@/lib/validation/auth';
 import { registerAction } from './actions';
@@ -18,7 +18,14 @@ export function RegisterForm() {
   const email = form.watch('email') ?? '';
 
   return (
-    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="form" aria-busy={pending}>
+    <form
+      ref={formRef}
+      action={formAction}
+      onSubmit={onSubmit}
+      noValidate
+      className="form"
+      aria-busy={pending}
+    >
       {state.error ? (
         <div ref={alertRef} tabIndex={-1}>
           <Alert>{state.error}</Alert>

@@ -13,8 +13,14 @@ export default async function SecuritySettingsPage() {
       <p>
         Account: <strong>{session.email}</strong>
       </p>
+      <p data-testid="current-session">
+        This session started{' '}
+        <time dateTime={session.createdAt.toISOString()}>{session.createdAt.toUTCString()}</time> from{' '}
+        <span data-testid="current-session-ip">{session.ipAddress ?? 'an unknown address'}</span>.
+      </p>
       <p className="muted">
-        This session {session.remember ? 'is remembered on this device until' : 'ends when you close the browser, or at'}{' '}
+        It{' '}
+        {session.remember ? 'is remembered on this device until' : 'ends when you close the browser, or at'}{' '}
         <time dateTime={session.expiresAt.toISOString()}>{session.expiresAt.toUTCString()}</time>.
       </p>
       <nav aria-label="Account" className="actions">

@@ -1,0 +1,70 @@
+import { expect, test } from '@playwright/test';
+import { createUser, strongPassword, uniqueEmail } from './fixtures';
+
+test.describe('registration form', () => {
+  test('explains each problem next to its field and keeps what was typed', async ({ page }) => {
+    await page.goto('/register');
+    const email = page.getByLabel('Email');
+    await email.fill('not-an-email');
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByLabel('Confirm password').fill('different');
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    await expect(page.getByText('Enter a valid email address, like name@example.com')).toBeVisible();
+    await expect(page.getByText('Use at least 12 characters')).toBeVisible();
+    await expect(page.getByText('The passwords do not match')).toBeVisible();
+    await expect(email).toHaveAttribute('aria-invalid', 'true');
+    await expect(email).toBeFocused();
+    await expect(email).toHaveValue('not-an-email');
+    await expect(page).toHaveURL(/\/register$/);
+  });
+
+  test('refuses a common password and one containing the email (checked on the server)', async ({ page }) => {
+    await page.goto('/register');
+    await page.getByLabel('Email').fill(uniqueEmail('policy'));
+    await page.getByLabel('Password', { exact: true }).fill('1qaz2wsx3edc');
+    await page.getByLabel('Confirm password').fill('1qaz2wsx3edc');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('main').getByRole('alert')).toHaveText(/too common/);
+
+    const email = uniqueEmail('localpart');
+    const local = email.split('@')[0];
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(`${local}-and-more`);
+    await page.getByLabel('Confirm password').fill(`${local}-and-more`);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('main').getByRole('alert')).toHaveText(/must not contain your email/);
+    await expect(page).toHaveURL(/\/register$/);
+  });
+
+  test('a taken email gets a clear message', async ({ page }) => {
+    const { email } = await createUser(page, 'taken');
+    await page.goto('/register');
+    await page.getByLabel('Email').fill(email.toUpperCase());
+    const password = strongPassword();
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByLabel('Confirm password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('main').getByRole('alert')).toHaveText(/already exists/);
+  });
+
+  test('works with the keyboard alone', async ({ page }) => {
+    const email = uniqueEmail('keyboard');
+    const password = strongPassword();
+    await page.goto('/register');
+    await page.getByLabel('Email').focus();
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(password);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(password);
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+
+    // Sign out from the keyboard too.
+    await page.getByRole('button', { name: 'Sign out' }).focus();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/login/);
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from './env';
+
+const SECRET = 'a-test-secret-that-is-long-enough-000';
+/** A well-formed key: 32 bytes, base64. */
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** The error message parseEnv throws, or null when it accepts the settings. */
+function failure(source: Record<string, string | undefined>): string | null {
+  try {
+    parseEnv({ AUTH_SECRET: SECRET, ...source });
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+describe('parseEnv', () => {
+  it('applies the embedded defaults when only AUTH_SECRET is set', () => {
+    const env = parseEnv({ AUTH_SECRET: SECRET });
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      APP_URL: 'http://localhost:3000',
+      APP_NAME: 'Latchkey',
+      PGLITE_DIR: '.data/pglite',
+      TRUST_PROXY_HOPS: 0,
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.UPSTASH_REDIS_REST_URL).toBeUndefined();
+    expect(env.MFA_ENCRYPTION_KEY).toBeUndefined();
+  });
+
+  it('treats empty strings as unset', () => {
+    const env = parseEnv({
+      AUTH_SECRET: SECRET,
+      APP_URL: '',
+      APP_NAME: '',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      UPSTASH_REDIS_REST_URL: '',
+      UPSTASH_REDIS_REST_TOKEN: '',
+      MFA_ENCRYPTION_KEY: '',
+      TRUST_PROXY_HOPS: '',
+    });
+    expect(env.APP_URL).toBe('http://localhost:3000');
+    expect(env.APP_NAME).toBe('Latchkey');
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.MFA_ENCRYPTION_KEY).toBeUndefined();
+    expect(env.TRUST_PROXY_HOPS).toBe(0);
+  });
+
+  it('accepts a full production configuration', () => {
+    const env = parseEnv({
+      AUTH_SECRET: SECRET,
+      NODE_ENV: 'production',
+      APP_URL: 'https://auth.example.com',
+      DATABASE_URL: 'postgresql://app:pw@db.example.com:5432/latchkey',
+      REDIS_URL: 'rediss://cache.example.com:6380',
+      UPSTASH_REDIS_REST_URL: 'https://eu1-x.upstash.io',
+      UPSTASH_REDIS_REST_TOKEN: 'token',
+      MFA_ENCRYPTION_KEY: `k2:${KEY},k1:${Buffer.alloc(32, 1).toString('base64')}`,
+      TRUST_PROXY_HOPS: '2',
+    });
+    expect(env.TRUST_PROXY_HOPS).toBe(2);
+    expect(env.DATABASE_URL).toBe('postgresql://app:pw@db.example.com:5432/latchkey');
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(() => parseEnv({ AUTH_SECRET: SECRET, SOMETHING_ELSE: 'x' })).not.toThrow();
+  });
+
+  it.each([
+    ['AUTH_SECRET missing', { AUTH_SECRET: undefined }, 'AUTH_SECRET'],
+    ['AUTH_SECRET too short', { AUTH_SECRET: 'short' }, 'AUTH_SECRET'],
+    ['DATABASE_URL not PostgreSQL', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    ['DATABASE_URL not a URL', { DATABASE_URL: 'localhost:5432' }, 'DATABASE_URL'],
+    ['REDIS_URL not Redis', { REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
+    ['APP_URL not http(s)', { APP_URL: 'ftp://example.com' }, 'APP_URL'],
+    ['NODE_ENV unknown', { NODE_ENV: 'staging' }, 'NODE_ENV'],
+    ['TRUST_PROXY_HOPS negative', { TRUST_PROXY_HOPS: '-1' }, 'TRUST_PROXY_HOPS'],
+    ['TRUST_PROXY_HOPS fractional', { TRUST_PROXY_HOPS: '1.5' }, 'TRUST_PROXY_HOPS'],
+    ['TRUST_PROXY_HOPS not a number', { TRUST_PROXY_HOPS: 'all' }, 'TRUST_PROXY_HOPS'],
+    ['TRUST_PROXY_HOPS too large', { TRUST_PROXY_HOPS: '11' }, 'TRUST_PROXY_HOPS'],
+    ['only the Upstash URL', { UPSTASH_REDIS_REST_URL: 'https://x.upstash.io' }, 'UPSTASH_REDIS_REST_TOKEN'],
+    ['only the Upstash token', { UPSTASH_REDIS_REST_TOKEN: 'token' }, 'UPSTASH_REDIS_REST_URL'],
+    [
+      'MFA key of 16 bytes',
+      { MFA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') },
+      'MFA_ENCRYPTION_KEY',
+    ],
+    [
+      'MFA key of 33 bytes',
+      { MFA_ENCRYPTION_KEY: Buffer.alloc(33).toString('base64') },
+      'MFA_ENCRYPTION_KEY',
+    ],
+    ['MFA key in hex', { MFA_ENCRYPTION_KEY: Buffer.alloc(32).toString('hex') }, 'MFA_ENCRYPTION_KEY'],
+    [
+      'one bad key in a rotation list',
+      { MFA_ENCRYPTION_KEY: `new:${KEY},old:c2hvcnQ=` },
+      'MFA_ENCRYPTION_KEY',
+    ],
+  ])('fails naming the variable: %s', (_label, source, variable) => {
+    const message = failure(source);
+    expect(message).not.toBeNull();
+    expect(message).toMatch(/^Invalid settings:/);
+    expect(message).toContain(`${variable}:`);
+  });
+
+  it('reports every bad variable at once', () => {
+    const message = failure({ DATABASE_URL: 'mysql://x', TRUST_PROXY_HOPS: '-1' }) ?? '';
+    expect(message).toContain('DATABASE_URL:');
+    expect(message).toContain('TRUST_PROXY_HOPS:');
+  });
+
+  it('does not echo the secret values it refuses', () => {
+    const message = failure({ AUTH_SECRET: 'tiny-secret-value' }) ?? '';
+    expect(message).not.toContain('tiny-secret-value');
+  });
+
+  // A base64 string whose length is 1 mod 4 makes atob() throw inside the refinement; the
+  // operator should still get "Invalid settings: MFA_ENCRYPTION_KEY: …", not a bare DOMException.
+  it.each(['A', 'AAAAA', `${KEY.slice(0, 41)}`])(
+    'fails naming MFA_ENCRYPTION_KEY for the malformed base64 %s',
+    (key) => {
+      const message = failure({ MFA_ENCRYPTION_KEY: key });
+      expect(message).toMatch(/^Invalid settings:/);
+      expect(message).toContain('MFA_ENCRYPTION_KEY:');
+    },
+  );
+});
