@@ -18,7 +18,10 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>>(
   const [state, formAction, pending] = useActionState(action, initialState);
   const form = useForm<z.input<S>, unknown, z.output<S>>({
     resolver: zodResolver(schema as never) as unknown as Resolver<z.input<S>, unknown, z.output<S>>,
-    mode: 'onTouched',
+    // Validate on submit, then live as the person corrects. Not on blur: an error appearing on
+    // blur shifts the layout under a pointer on its way to the submit button, eating the click.
+    mode: 'onSubmit',
+    reValidateMode: 'onChange',
     shouldFocusError: false,
   });
   const formRef = useRef<HTMLFormElement>(null);
