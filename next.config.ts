@@ -10,6 +10,11 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Native and WASM modules stay outside the bundle: argon2 ships a .node binary, PGlite its WASM.
+  experimental: {
+    // Next's default (1 MB) would answer an oversized field with an error page; with room to
+    // spare, the action's zod schema sees it and answers with a field error.
+    serverActions: { bodySizeLimit: '2mb' },
+  },
   serverExternalPackages: ['@node-rs/argon2', '@electric-sql/pglite', 'ioredis'],
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
