@@ -1,0 +1,155 @@
+// The bench's own production server: `node server.mjs` (what `npm start` runs after
+// scripts/ensure-env.mjs) on a free loopback port, with a throwaway PGlite directory, in-process
+// rate limits and fresh secrets passed in the environment, so nothing in the repository (.data,
+// .env.local) is read for state or written.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const ROOT = resolve(__dirname, '..');
+const BENCH_ROUTE = '/bench/dashboard';
+
+/** `npm run build` when there is no build, or when the build predates the bench's baseline route. */
+export function ensureBuild(): void {
+  const buildId = join(ROOT, '.next', 'BUILD_ID');
+  let reason: string | undefined;
+  if (!existsSync(buildId)) reason = 'no production build (.next/BUILD_ID is missing)';
+  else if (!buildHasRoute(BENCH_ROUTE))
+    reason = `the production build has no ${BENCH_ROUTE} route (built before it)`;
+  if (!reason) return;
+  console.info(`bench: ${reason}; running npm run build`);
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status ?? result.signal})`);
+}
+
+function buildHasRoute(route: string): boolean {
+  try {
+    const manifest = JSON.parse(readFileSync(join(ROOT, '.next', 'app-path-routes-manifest.json'), 'utf8'));
+    return Object.values(manifest as Record<string, string>).includes(route);
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => (port ? done(port) : fail(new Error('no free port'))));
+    });
+  });
+}
+
+export type BenchServer = {
+  baseUrl: string;
+  /** Everything the server printed, for the report. */
+  log: () => string;
+  stop: () => Promise<void>;
+};
+
+const MAX_LOG = 200_000;
+
+export async function startServer(): Promise<BenchServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // An empty value counts as unset for the app, and Next.js does not fill it from .env files: so
+  // a DATABASE_URL or Redis configured in .env.local cannot turn the bench against real services.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    PORT: String(port),
+    APP_URL: `http://localhost:${port}`,
+    PGLITE_DIR: join(dir, 'pglite'),
+    AUTH_SECRET: randomBytes(32).toString('base64url'),
+    MFA_ENCRYPTION_KEY: `k1:${randomBytes(32).toString('base64')}`,
+    DATABASE_URL: '',
+    UPSTASH_REDIS_REST_URL: '',
+    UPSTASH_REDIS_REST_TOKEN: '',
+    REDIS_URL: '',
+    SMTP_URL: '',
+    TRUST_PROXY_HOPS: '0',
+    LATCHKEY_BENCH: '1',
+  };
+  const preload = pathToFileURL(join(__dirname, 'loopback.mjs')).href;
+  // Its own process group (detached), so stopping it takes every child with it.
+  const child = spawn(process.execPath, ['--import', preload, 'server.mjs'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    if (output.length < MAX_LOG) output += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  const killGroup = (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  // Last resort on any exit path (an uncaught error, process.exit): synchronous, so it runs.
+  const onExit = () => killGroup('SIGKILL');
+  process.on('exit', onExit);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    killGroup('SIGTERM');
+    const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    process.off('exit', onExit);
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitUntilReady(baseUrl, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl, log: () => output, stop };
+}
+
+async function waitUntilReady(baseUrl: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `the server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log()}`,
+      );
+    }
+    try {
+      const response = await fetch(`${baseUrl}/`, {
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+      });
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+      last = `GET / answered ${response.status}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the server was not ready within 90 s (${last}):\n${log()}`);
+}
