@@ -6,7 +6,15 @@ import { z } from 'zod';
  */
 const base64Key = z
   .string()
-  .refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && atob(s).length === 32, 'must be 32 bytes, base64');
+  .refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && decodedLength(s) === 32, 'must be 32 bytes, base64');
+
+function decodedLength(b64: string): number {
+  try {
+    return atob(b64).length;
+  } catch {
+    return -1; // not valid base64 (say, a truncated key)
+  }
+}
 
 const schema = z
   .object({

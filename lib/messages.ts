@@ -10,6 +10,7 @@ export const messages = {
   passwordRequired: 'Enter your password',
   passwordTooShort: 'Use at least 12 characters',
   passwordTooLong: 'Use at most 128 characters',
+  passwordMalformed: 'Your password contains characters that cannot be used',
   passwordCommon: 'This password is too common. Choose one that is harder to guess.',
   passwordHasEmail: 'Your password must not contain your email address',
   confirmRequired: 'Confirm your password',

@@ -20,6 +20,8 @@ export function safeCallbackUrl(raw: unknown, fallback = DEFAULT_AFTER_LOGIN): s
   }
   if (url.origin !== base) return fallback;
   const path = `${url.pathname}${url.search}${url.hash}`;
+  // Parsing resolves dot segments ("/a/..//evil.com" → "//evil.com"): check the result again.
+  if (path.startsWith('//')) return fallback;
   // Sending someone back to a sign-in page after signing in would only loop.
   if (url.pathname === '/login' || url.pathname.startsWith('/login/') || url.pathname === '/register') {
     return fallback;

@@ -50,12 +50,13 @@ export function store(): Store {
 
 function redisUrlClient(url: string): Redis {
   const client = new IORedis(url, {
-    // Fail fast instead of queueing: the limiter falls back to the in-process store (never open).
-    enableOfflineQueue: false,
+    // Commands sent before the connection is up wait for it (a fresh instance must not skip
+    // Redis); a store that stays down fails them after one retry or STORE_TIMEOUT_MS, and the
+    // limiter then falls back to the in-process store (never open).
+    enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
     commandTimeout: STORE_TIMEOUT_MS,
     connectTimeout: STORE_TIMEOUT_MS,
-    lazyConnect: false,
   });
   client.on('error', (error: Error) => console.warn(`latchkey: Redis connection error: ${error.message}`));
   return new Redis(new IORedisRequester(client));

@@ -23,6 +23,13 @@ export type Attempt =
 
 const cache = new WeakMap<Store, Map<LimiterName, Ratelimit>>();
 
+/**
+ * After the configured store fails, requests go straight to the in-process limiter for a while
+ * instead of each waiting out the timeout again; then the store is tried again.
+ */
+const RETRY_STORE_AFTER_MS = 10_000;
+let storeDownUntil = 0;
+
 function limiter(s: Store, name: LimiterName): Ratelimit {
   let byName = cache.get(s);
   if (!byName) {
@@ -54,12 +61,13 @@ function limiter(s: Store, name: LimiterName): Ratelimit {
  */
 export async function consume(name: LimiterName, id: string): Promise<Attempt> {
   const primary = store();
-  let used = primary;
+  let used = primary.kind !== 'memory' && Date.now() < storeDownUntil ? memoryStore() : primary;
   let result: Awaited<ReturnType<Ratelimit['limit']>>;
   try {
-    result = await withTimeout(limiter(primary, name).limit(id));
+    result = await withTimeout(limiter(used, name).limit(id));
   } catch (error) {
-    if (primary.kind === 'memory') throw error;
+    if (used.kind === 'memory') throw error;
+    storeDownUntil = Date.now() + RETRY_STORE_AFTER_MS;
     console.warn(
       `latchkey: rate-limit store (${primary.kind}) failed, using the in-process limiter: ${String(error)}`,
     );

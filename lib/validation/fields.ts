@@ -12,6 +12,21 @@ export function normalizePassword(raw: string): string {
   return raw.normalize('NFKC');
 }
 
+/** False for strings with lone UTF-16 surrogates (text no keyboard produces). */
+export function isWellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    } else if (code >= 0xdc00 && code <= 0xdfff) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Length in code points, so an emoji counts as one character, as a person would count it. */
 export function codePointLength(s: string): number {
   return Array.from(s).length;
@@ -29,6 +44,8 @@ export const emailField = z
 export const newPasswordField = z
   .string(messages.passwordRequired)
   .max(PASSWORD_MAX * 4, messages.passwordTooLong)
+  // A lone surrogate reaches argon2 as U+FFFD, so several different inputs would share one hash.
+  .refine(isWellFormed, messages.passwordMalformed)
   .transform(normalizePassword)
   .refine((p) => codePointLength(p) >= PASSWORD_MIN, messages.passwordTooShort)
   .refine((p) => codePointLength(p) <= PASSWORD_MAX, messages.passwordTooLong);

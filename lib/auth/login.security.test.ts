@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ctx, FIFTEEN_MINUTES, pinClockToMidWindow, uniqueEmail, uniqueIp } from '@/tests/helpers';
+import { auditRowsFromIp, makeUser, setupIntegration } from '@/tests/integration';
+import { type PasswordSignInResult, passwordSignIn } from './login';
+
+setupIntegration();
+
+let now = 0;
+
+beforeEach(() => {
+  // Mid-window, so no test straddles a 15-minute boundary (the clock keeps running).
+  now = pinClockToMidWindow(FIFTEEN_MINUTES);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const WRONG = 'definitely not the password';
+
+function expectRateLimited(result: PasswordSignInResult) {
+  expect(result).toMatchObject({ ok: false, reason: 'rate_limited' });
+  if (result.ok || result.reason !== 'rate_limited') return;
+  expect(result.retryAt).toBeGreaterThan(now);
+  expect(result.retryAt).toBeLessThanOrEqual(now + FIFTEEN_MINUTES);
+}
+
+async function failTimes(n: number, email: string, ip?: () => string) {
+  const results = [];
+  for (let i = 0; i < n; i++) results.push(await passwordSignIn(email, WRONG, ctx(ip?.() ?? uniqueIp())));
+  return results;
+}
+
+describe('account enumeration', () => {
+  it('a wrong password and an unknown email get exactly the same answer', async () => {
+    const user = await makeUser();
+    const wrong = await passwordSignIn(user.email, WRONG, ctx());
+    const unknown = await passwordSignIn(uniqueEmail(), WRONG, ctx());
+    expect(wrong).toEqual({ ok: false, reason: 'invalid' });
+    expect(unknown).toEqual(wrong);
+  });
+
+  it('an unknown email is locked after 5 failures just like a real account', async () => {
+    const user = await makeUser();
+    const unknown = uniqueEmail();
+    await failTimes(5, user.email);
+    await failTimes(5, unknown);
+    const real = await passwordSignIn(user.email, WRONG, ctx());
+    const fake = await passwordSignIn(unknown, WRONG, ctx());
+    expectRateLimited(real);
+    expectRateLimited(fake);
+    expect(fake).toEqual(real);
+  });
+});
+
+describe('attempt caps', () => {
+  it('after 5 failures for one account from 5 IPs, even the right password is refused', async () => {
+    const user = await makeUser();
+    expect(await failTimes(5, user.email)).toEqual(Array(5).fill({ ok: false, reason: 'invalid' }));
+    const ip = uniqueIp();
+    expectRateLimited(await passwordSignIn(user.email, user.password, ctx(ip)));
+
+    const rows = await auditRowsFromIp(ip);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      type: 'sign_in_rate_limited',
+      userId: user.id,
+      detail: { limiter: 'signInAccount' },
+    });
+    expect(JSON.stringify(rows)).not.toContain(user.password);
+  });
+
+  it('the lock is per account: another account signs in from the same IP', async () => {
+    const [locked, other] = await Promise.all([makeUser(), makeUser()]);
+    const ip = uniqueIp();
+    await failTimes(5, locked.email, () => ip);
+    expectRateLimited(await passwordSignIn(locked.email, locked.password, ctx(ip)));
+    expect(await passwordSignIn(other.email, other.password, ctx(ip))).toEqual({
+      ok: true,
+      userId: other.id,
+    });
+  });
+
+  it('the lock ends with the 15-minute window', async () => {
+    const user = await makeUser();
+    await failTimes(5, user.email);
+    expectRateLimited(await passwordSignIn(user.email, user.password, ctx()));
+    vi.setSystemTime(now + FIFTEEN_MINUTES);
+    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: true, userId: user.id });
+  });
+
+  it('a success does not count: 4 failures, a success, 1 failure still leaves that failure allowed', async () => {
+    const user = await makeUser();
+    await failTimes(4, user.email);
+    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: true, userId: user.id });
+    expect(await passwordSignIn(user.email, WRONG, ctx())).toEqual({ ok: false, reason: 'invalid' });
+    // That was the 5th failure in the window: now the account is locked.
+    expectRateLimited(await passwordSignIn(user.email, user.password, ctx()));
+  });
+
+  it('10 successful sign-ins in a row are all allowed', async () => {
+    const user = await makeUser();
+    for (let i = 0; i < 10; i++) {
+      expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: true, userId: user.id });
+    }
+  });
+
+  it('one IP gets 50 failures across accounts; the 51st attempt is refused, even for a right password', async () => {
+    const ip = uniqueIp();
+    const user = await makeUser();
+    for (let batch = 0; batch < 5; batch++) {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => passwordSignIn(uniqueEmail(), WRONG, ctx(ip))),
+      );
+      expect(results).toEqual(Array(10).fill({ ok: false, reason: 'invalid' }));
+    }
+    const refused = await passwordSignIn(user.email, user.password, ctx(ip));
+    expectRateLimited(refused);
+    const limited = (await auditRowsFromIp(ip)).filter((r) => r.type === 'sign_in_rate_limited');
+    expect(limited.map((r) => r.detail)).toEqual([{ limiter: 'signInIp' }]);
+
+    // The account was not charged for the refused attempt: from elsewhere it signs in at once.
+    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: true, userId: user.id });
+  });
+});
+
+describe('races', () => {
+  it('20 concurrent wrong guesses for one account from 20 IPs: exactly 5 are checked', async () => {
+    const user = await makeUser();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => passwordSignIn(user.email, WRONG, ctx())),
+    );
+    expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(5);
+    expect(results.filter((r) => !r.ok && r.reason === 'rate_limited')).toHaveLength(15);
+    expectRateLimited(await passwordSignIn(user.email, user.password, ctx()));
+  });
+
+  it('the right password among 20 concurrent guesses does not open a locked account', async () => {
+    const user = await makeUser();
+    await failTimes(5, user.email);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        passwordSignIn(user.email, i === 10 ? user.password : WRONG, ctx()),
+      ),
+    );
+    expect(results.some((r) => r.ok)).toBe(false);
+  });
+});

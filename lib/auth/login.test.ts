@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ctx, uniqueEmail, uniqueIp } from '@/tests/helpers';
+import { auditRowsFromIp, makeUser, setupIntegration } from '@/tests/integration';
+import { passwordSignIn } from './login';
+
+setupIntegration();
+
+describe('passwordSignIn', () => {
+  it('signs in with the right password', async () => {
+    const user = await makeUser();
+    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: true, userId: user.id });
+  });
+
+  it('refuses a wrong password', async () => {
+    const user = await makeUser();
+    expect(await passwordSignIn(user.email, `${user.password}x`, ctx())).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    expect(await passwordSignIn(user.email, user.password.toUpperCase(), ctx())).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    expect(await passwordSignIn(user.email, '', ctx())).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it('refuses an unknown email', async () => {
+    expect(await passwordSignIn(uniqueEmail(), 'whatever password', ctx())).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+  });
+
+  it('does not sign in to one account with another account’s password', async () => {
+    const [a, b] = await Promise.all([
+      makeUser('alpha password one 111'),
+      makeUser('bravo password two 222'),
+    ]);
+    expect(await passwordSignIn(a.email, b.password, ctx())).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it('records success and failure events with the reason, never the password', async () => {
+    const user = await makeUser();
+    const ip = uniqueIp();
+    const unknown = uniqueEmail();
+    await passwordSignIn(user.email, 'wrong password attempt', ctx(ip));
+    await passwordSignIn(unknown, 'unknown account attempt', ctx(ip));
+    await passwordSignIn(user.email, user.password, ctx(ip, 'Safari/18'));
+
+    const rows = await auditRowsFromIp(ip);
+    const byType = (type: string) => rows.filter((r) => r.type === type);
+    expect(
+      byType('sign_in_failure')
+        .map((r) => [r.userId, r.detail])
+        .sort(),
+    ).toEqual(
+      [
+        [user.id, { reason: 'wrong_password' }],
+        [null, { reason: 'unknown_email' }],
+      ].sort(),
+    );
+    expect(byType('sign_in_success')).toHaveLength(1);
+    expect(byType('sign_in_success')[0]).toMatchObject({
+      userId: user.id,
+      userAgent: 'Safari/18',
+      detail: { method: 'password' },
+    });
+
+    const dump = JSON.stringify(rows);
+    for (const secret of ['wrong password attempt', 'unknown account attempt', user.password])
+      expect(dump).not.toContain(secret);
+    // The failure for an unknown address does not keep the address either.
+    expect(dump).not.toContain(unknown);
+  });
+});

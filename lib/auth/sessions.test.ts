@@ -1,0 +1,87 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { db } from '@/lib/db/client';
+import { sessions } from '@/lib/db/schema';
+import { ctx, uniqueIp } from '@/tests/helpers';
+import { makeUser, sessionRow, setupIntegration } from '@/tests/integration';
+import { BROWSER_SESSION_MS, createSession, REMEMBER_SESSION_MS, validateSession } from './sessions';
+
+setupIntegration();
+
+const HOUR = 60 * 60_000;
+const DAY = 24 * HOUR;
+
+describe('createSession / validateSession', () => {
+  it('returns the session for its token as a DTO without secrets', async () => {
+    const user = await makeUser();
+    const ip = uniqueIp();
+    const { token, id } = await createSession(user.id, false, ctx(ip));
+    const session = await validateSession(token);
+    expect(session).toMatchObject({ id, userId: user.id, email: user.email, remember: false, ipAddress: ip });
+    expect(session?.createdAt).toBeInstanceOf(Date);
+    expect(session?.expiresAt).toBeInstanceOf(Date);
+    expect(Object.keys(session ?? {})).not.toContain('passwordHash');
+    expect(JSON.stringify(session)).not.toContain(token);
+    expect(JSON.stringify(session)).not.toContain('$argon2id$');
+  });
+
+  it('records the device it was created from', async () => {
+    const user = await makeUser();
+    const ip = uniqueIp();
+    const { id } = await createSession(user.id, true, ctx(ip, 'Mozilla/5.0 (X11; Linux x86_64)'));
+    expect(await sessionRow(id)).toMatchObject({
+      userId: user.id,
+      ipAddress: ip,
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+      remember: true,
+      revokedAt: null,
+    });
+  });
+
+  it('without "Remember me", the record ends within 24 hours', async () => {
+    const user = await makeUser();
+    const before = Date.now();
+    const { token } = await createSession(user.id, false, ctx());
+    const after = Date.now();
+    const expires = (await validateSession(token))?.expiresAt.getTime() ?? 0;
+    expect(expires).toBeGreaterThanOrEqual(before + BROWSER_SESSION_MS);
+    expect(expires).toBeLessThanOrEqual(after + DAY);
+  });
+
+  it('with "Remember me", the session lasts about 30 days', async () => {
+    const user = await makeUser();
+    const before = Date.now();
+    const { token } = await createSession(user.id, true, ctx());
+    const after = Date.now();
+    const session = await validateSession(token);
+    expect(session?.remember).toBe(true);
+    const expires = session?.expiresAt.getTime() ?? 0;
+    expect(REMEMBER_SESSION_MS).toBe(30 * DAY);
+    expect(expires).toBeGreaterThanOrEqual(before + 30 * DAY);
+    expect(expires).toBeLessThanOrEqual(after + 30 * DAY);
+  });
+
+  it('refreshes last_seen_at when it is more than a minute old, and only then', async () => {
+    const user = await makeUser();
+    const { token, id } = await createSession(user.id, false, ctx());
+    const database = await db();
+
+    const recent = new Date(Date.now() - 10_000);
+    await database.update(sessions).set({ lastSeenAt: recent }).where(eq(sessions.id, id));
+    await validateSession(token);
+    expect((await sessionRow(id))?.lastSeenAt.getTime()).toBe(recent.getTime());
+
+    const stale = new Date(Date.now() - 5 * 60_000);
+    await database.update(sessions).set({ lastSeenAt: stale }).where(eq(sessions.id, id));
+    await validateSession(token);
+    expect((await sessionRow(id))?.lastSeenAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('a session ends with its account', async () => {
+    const user = await makeUser();
+    const { token } = await createSession(user.id, true, ctx());
+    const { users } = await import('@/lib/db/schema');
+    await (await db()).delete(users).where(eq(users.id, user.id));
+    expect(await validateSession(token)).toBeNull();
+  });
+});

@@ -1,0 +1,75 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type IORedis from 'ioredis';
+import { vi } from 'vitest';
+import type { RequestContext } from '@/lib/http/request-context';
+import { store } from '@/lib/kv';
+
+/**
+ * Test helpers shared by the integration suites. Every identifier is random, so files running in
+ * parallel (and repeated runs against the shared real Redis, whose counters live 15 minutes)
+ * never see each other's state.
+ */
+export function uniqueEmail(tag = 'user'): string {
+  return `${tag}-${randomUUID()}@example.com`;
+}
+
+/** A random address in the IPv6 unique-local range: 64 random bits, so no two tests share one. */
+export function uniqueIp(): string {
+  const groups = randomBytes(8).toString('hex').match(/.{4}/g) ?? [];
+  return `fd00::${groups.join(':')}`;
+}
+
+export function uniqueId(tag = 'id'): string {
+  return `${tag}-${randomUUID()}`;
+}
+
+export function ctx(ip = uniqueIp(), userAgent: string | null = 'vitest'): RequestContext {
+  return { ip, userAgent };
+}
+
+export const FIFTEEN_MINUTES = 15 * 60_000;
+
+/**
+ * Fixed rate-limit windows are aligned to the epoch; a test that straddles a boundary would see a
+ * fresh window. Moving the clock to the middle of the current window (and letting it run) leaves
+ * 7.5 minutes either side, far more than any test takes.
+ */
+export function pinClockToMidWindow(windowMs = FIFTEEN_MINUTES, advance = true): number {
+  const mid = Math.floor(Date.now() / windowMs) * windowMs + windowMs / 2;
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: advance });
+  vi.setSystemTime(mid);
+  return mid;
+}
+
+/**
+ * The Redis-URL store connects asynchronously and, by design, refuses commands until connected
+ * (no offline queue). Integration suites wait for it once, so their assertions are about the
+ * configured store and not the in-process fallback. (Cold start has its own test:
+ * lib/kv/redis-startup.security.test.ts.)
+ */
+export async function waitForStore(timeoutMs = 10_000): Promise<void> {
+  const s = store();
+  if (s.kind === 'memory') return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await s.redis.ping();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(50);
+    }
+  }
+}
+
+/** Disconnect the module-level Redis-URL client (if any) so the test process can exit. */
+export function closeStore(): void {
+  const cached = (globalThis as { __latchkeyKv?: { kind: string; redis: unknown } }).__latchkeyKv;
+  if (cached?.kind !== 'redis') return;
+  const requester = (cached.redis as { client?: { client?: IORedis } }).client;
+  requester?.client?.disconnect();
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
