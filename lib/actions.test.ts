@@ -15,10 +15,22 @@ describe('validatedAction: malformed input gets field errors, never a throw', ()
 
   const cases: [string, FormData][] = [
     ['missing fields', form({})],
-    ['a file instead of text', form({ email: new Blob(['x']), password: 'x'.repeat(20), confirmPassword: 'x' })],
-    ['a 1 MB email', form({ email: `${'a'.repeat(1_000_000)}@example.com`, password: 'p', confirmPassword: 'p' })],
-    ['a 1 MB password', form({ email: 'a@example.com', password: 'p'.repeat(1_000_000), confirmPassword: 'p' })],
-    ['odd Unicode', form({ email: '\u202e\u0000@\ud800.com', password: '\ud800\u200b', confirmPassword: '' })],
+    [
+      'a file instead of text',
+      form({ email: new Blob(['x']), password: 'x'.repeat(20), confirmPassword: 'x' }),
+    ],
+    [
+      'a 1 MB email',
+      form({ email: `${'a'.repeat(1_000_000)}@example.com`, password: 'p', confirmPassword: 'p' }),
+    ],
+    [
+      'a 1 MB password',
+      form({ email: 'a@example.com', password: 'p'.repeat(1_000_000), confirmPassword: 'p' }),
+    ],
+    [
+      'odd Unicode',
+      form({ email: '\u202e\u0000@\ud800.com', password: '\ud800\u200b', confirmPassword: '' }),
+    ],
   ];
 
   it.each(cases)('register: %s', async (_name, data) => {
@@ -43,7 +55,11 @@ describe('validatedAction: malformed input gets field errors, never a throw', ()
       form({ email: 'Person@Example.com', password: 'secret-password', isAdmin: 'true' }),
     );
     expect(seen).toHaveBeenCalledOnce();
-    expect(seen.mock.calls[0]?.[0]).toEqual({ email: 'person@example.com', password: 'secret-password', remember: false });
+    expect(seen.mock.calls[0]?.[0]).toEqual({
+      email: 'person@example.com',
+      password: 'secret-password',
+      remember: false,
+    });
     expect(state.values).toEqual({ email: 'Person@Example.com' });
     expect(JSON.stringify(state)).not.toContain('secret-password');
   });

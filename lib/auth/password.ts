@@ -17,7 +17,8 @@ export function hashPassword(password: string): Promise<string> {
  * A fixed hash with the same parameters, for unknown emails. A constant rather than computed on
  * first use, or the first unknown email per process would cost a hash plus a verify.
  */
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$FkL2XOdQPt1nnqM0oM/Blg$Y+xvOZE2XezqaHNxjixA27ItmFuH1KXrlUR2XN6tuvc';
+const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$FkL2XOdQPt1nnqM0oM/Blg$Y+xvOZE2XezqaHNxjixA27ItmFuH1KXrlUR2XN6tuvc';
 
 /**
  * Verify a password against a stored hash; with no hash (unknown email), verify against a dummy
