@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect, type Page } from '@playwright/test';
+import { totpCode } from './totp';
 
 /** Reusable steps for QA scripts: locators are the contract's accessible names only. */
 export function uniqueEmail(tag = 'user'): string {
@@ -40,7 +41,8 @@ export async function signIn(page: Page, email: string, password: string, rememb
 }
 
 export async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  // The account navigation's button (the sessions list has per-session "Sign out" buttons too).
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login/);
 }
 
@@ -51,4 +53,42 @@ export async function createUser(page: Page, tag = 'user'): Promise<{ email: str
   await register(page, email, password);
   await signOut(page);
   return { email, password };
+}
+
+export type Enrolled = { secret: string; backupCodes: string[]; lastStep: number };
+
+/** Turn on two-factor from /settings/security: scan (read the key), verify, keep the codes. */
+export async function enrollTotp(page: Page): Promise<Enrolled> {
+  await page.goto('/settings/security');
+  await expect(page.getByText('Two-factor authentication is off')).toBeVisible();
+  await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+  await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  const { code, step } = await totpCode(secret);
+  await page.getByLabel('Authentication code').fill(code);
+  await page.getByRole('button', { name: 'Verify and enable' }).click();
+  const list = page.getByTestId('backup-codes');
+  await expect(list.getByRole('listitem')).toHaveCount(10);
+  const backupCodes = (await list.getByRole('listitem').allTextContents()).map((c) => c.trim());
+  await expect(page.getByText('Two-factor authentication is on')).toBeVisible();
+  return { secret, backupCodes, lastStep: step };
+}
+
+/** Sign in when two-factor is on: password, then the second step with an authenticator code. */
+export async function signInWithTotp(
+  page: Page,
+  email: string,
+  password: string,
+  secret: string,
+  lastStep: number,
+): Promise<number> {
+  await page.goto('/login');
+  await fillSignIn(page, email, password);
+  await expect(page).toHaveURL(/\/login\/verify/);
+  const { code, step } = await totpCode(secret, lastStep);
+  await page.getByLabel('Authentication code').fill(code);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return step;
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
+import { getSession, type SessionDTO } from '@/lib/auth/dal';
 import { messages } from '@/lib/messages';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
@@ -30,12 +31,12 @@ function echo(raw: Record<string, unknown>, keep: readonly string[]): Record<str
  * uses, `safeParse`, first message per field; a bug becomes a generic error, never a 500 page
  * and never an echo of the input. redirect() passes through.
  */
-export function validatedAction<S extends ObjectSchema>(
+export function validatedAction<S extends ObjectSchema, T extends ActionState = ActionState>(
   schema: S,
   options: { echo?: readonly (keyof z.input<S> & string)[] },
-  handler: (data: z.output<S>, values: Record<string, string>) => Promise<ActionState>,
+  handler: (data: z.output<S>, values: Record<string, string>) => Promise<NoInfer<T>>,
 ) {
-  return async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
+  return async (_prev: T, formData: FormData): Promise<T> => {
     const raw = readFields(schema, formData);
     const values = echo(raw, options.echo ?? []);
     const parsed = schema.safeParse(raw);
@@ -45,14 +46,27 @@ export function validatedAction<S extends ObjectSchema>(
         const key = String(issue.path[0] ?? 'form');
         fieldErrors[key] ??= issue.message;
       }
-      return { ok: false, fieldErrors, values };
+      return { ok: false, fieldErrors, values } as T;
     }
     try {
       return await handler(parsed.data, values);
     } catch (error) {
       unstable_rethrow(error);
       console.error('latchkey: action failed:', error instanceof Error ? error.message : 'unknown error');
-      return { ok: false, error: messages.serverError, values };
+      return { ok: false, error: messages.serverError, values } as T;
     }
   };
+}
+
+/** The same, for signed-in users: the session is checked again here, whatever middleware did. */
+export function authenticatedAction<S extends ObjectSchema, T extends ActionState = ActionState>(
+  schema: S,
+  options: { echo?: readonly (keyof z.input<S> & string)[] },
+  handler: (data: z.output<S>, session: SessionDTO, values: Record<string, string>) => Promise<NoInfer<T>>,
+) {
+  return validatedAction<S, T>(schema, options, async (data, values) => {
+    const session = await getSession();
+    if (!session) return { ok: false, error: messages.sessionEnded, values } as T;
+    return handler(data, session, values);
+  });
 }

@@ -11,7 +11,17 @@ export type AuditType =
   | 'sign_in_failure'
   | 'sign_in_rate_limited'
   | 'sign_out'
-  | 'session_revoked';
+  | 'session_revoked'
+  | 'mfa_setup_started'
+  | 'mfa_enabled'
+  | 'mfa_enable_failed'
+  | 'mfa_challenge_issued'
+  | 'mfa_verify_success'
+  | 'mfa_verify_failure'
+  | 'mfa_locked'
+  | 'backup_code_used'
+  | 'backup_codes_regenerated'
+  | 'mfa_disabled';
 
 export type AuditDetail = Record<string, string | number | boolean>;
 

@@ -15,9 +15,24 @@ export const messages = {
   passwordHasEmail: 'Your password must not contain your email address',
   confirmRequired: 'Confirm your password',
   passwordsDiffer: 'The passwords do not match',
+  totpRequired: 'Enter the 6-digit code from your authenticator app',
+  totpFormat: 'The code is 6 digits, like 123456',
+  backupRequired: 'Enter one of your backup codes',
+  backupFormat: 'A backup code has 10 letters and digits, like ABCDE-12345',
+  anyCodeFormat: 'Enter a 6-digit authenticator code or a backup code',
+  invalidCode: 'Invalid code',
+  stepUpFailed: 'The password or the code is not correct',
+  challengeExpired: 'Your sign-in took too long. Please enter your email and password again.',
+  challengeExhausted: 'Too many wrong codes. Please enter your email and password again.',
+  mfaAlreadyOn: 'Two-factor authentication is already on.',
+  enrollmentMissing: 'Start the set-up again: this set-up has expired or was replaced.',
   serverError: 'Something went wrong on our side. Nothing was changed; please try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',
 } as const;
+
+export function invalidCodeWithAttempts(attemptsLeft: number): string {
+  return `Invalid code. ${attemptsLeft} attempt${attemptsLeft === 1 ? '' : 's'} left before you must sign in again.`;
+}
 
 /** "Too many attempts", with when to try again, in whole minutes rounded up. */
 export function tooManyAttempts(retryAtMs: number, nowMs = Date.now()): string {

@@ -19,10 +19,12 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
       async authorize(credentials) {
         const ticket = await redeemLoginTicket(credentials?.ticket);
         if (!ticket) return null;
-        const session = await createSession(ticket.userId, ticket.remember, {
-          ip: ticket.ip,
-          userAgent: ticket.userAgent,
-        });
+        const session = await createSession(
+          ticket.userId,
+          ticket.remember,
+          { ip: ticket.ip, userAgent: ticket.userAgent },
+          ticket.mfaVerified,
+        );
         return { id: ticket.userId, sid: session.token } as { id: string };
       },
     }),

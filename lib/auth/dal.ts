@@ -12,7 +12,7 @@ import { type ActiveSession, validateSession } from './sessions';
  */
 export type SessionDTO = Pick<
   ActiveSession,
-  'id' | 'userId' | 'email' | 'remember' | 'ipAddress' | 'createdAt' | 'expiresAt'
+  'id' | 'userId' | 'email' | 'remember' | 'ipAddress' | 'createdAt' | 'expiresAt' | 'mfaEnabled'
 >;
 
 export const getSession = cache(async (): Promise<SessionDTO | null> => {
@@ -28,6 +28,7 @@ export const getSession = cache(async (): Promise<SessionDTO | null> => {
     ipAddress: session.ipAddress,
     createdAt: session.createdAt,
     expiresAt: session.expiresAt,
+    mfaEnabled: session.mfaEnabled,
   };
 });
 

@@ -16,6 +16,7 @@ const key = (token: string) => `latchkey:ticket:${hashToken(token)}`;
 const payloadSchema = z.object({
   userId: z.uuid(),
   remember: z.boolean(),
+  mfaVerified: z.boolean(),
   ip: z.string(),
   userAgent: z.string().nullable(),
 });
@@ -25,9 +26,10 @@ export async function issueLoginTicket(
   userId: string,
   remember: boolean,
   ctx: RequestContext,
+  mfaVerified = false,
 ): Promise<string> {
   const token = randomToken();
-  const payload: TicketPayload = { userId, remember, ip: ctx.ip, userAgent: ctx.userAgent };
+  const payload: TicketPayload = { userId, remember, mfaVerified, ip: ctx.ip, userAgent: ctx.userAgent };
   await store().redis.set(key(token), JSON.stringify(payload), { px: TTL_MS });
   return token;
 }

@@ -2,12 +2,13 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import { recordEvent } from '@/lib/audit';
 import type { RequestContext } from '@/lib/http/request-context';
+import { isMfaEnabled } from '@/lib/mfa/factors';
 import { consumeAll } from '@/lib/rate-limit';
 import { verifyPassword } from './password';
 import { findCredentialsByEmail } from './users';
 
 export type PasswordSignInResult =
-  | { ok: true; userId: string }
+  | { ok: true; userId: string; mfaRequired: boolean }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'rate_limited'; retryAt: number };
 
@@ -50,8 +51,11 @@ export async function passwordSignIn(
       return { ok: false, reason: 'invalid' };
     }
     await attempt.refund();
-    await recordEvent('sign_in_success', ctx, { userId: account.id, detail: { method: 'password' } });
-    return { ok: true, userId: account.id };
+    const mfaRequired = await isMfaEnabled(account.id);
+    // With two-factor on, the password step alone is not a sign-in: the challenge comes next.
+    if (mfaRequired) await recordEvent('mfa_challenge_issued', ctx, { userId: account.id });
+    else await recordEvent('sign_in_success', ctx, { userId: account.id, detail: { method: 'password' } });
+    return { ok: true, userId: account.id, mfaRequired };
   } catch (error) {
     await attempt.refund();
     throw error;

@@ -10,8 +10,13 @@ import { issueLoginTicket } from './login-ticket';
  * cookie. Auth.js gives every cookie the same lifetime; without "Remember me" the cookie is
  * re-set without an expiry, so it ends with the browser (the record ends within 24 h anyway).
  */
-export async function startSession(userId: string, remember: boolean, ctx: RequestContext): Promise<void> {
-  const ticket = await issueLoginTicket(userId, remember, ctx);
+export async function startSession(
+  userId: string,
+  remember: boolean,
+  ctx: RequestContext,
+  mfaVerified = false,
+): Promise<void> {
+  const ticket = await issueLoginTicket(userId, remember, ctx, mfaVerified);
   await signIn('ticket', { ticket, redirect: false });
   if (!remember) {
     const jar = await cookies();

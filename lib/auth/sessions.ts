@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, ne } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
-import { sessions, users } from '@/lib/db/schema';
+import { sessions, totpFactors, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
 import { hashToken, randomToken } from './tokens';
 
@@ -20,6 +20,7 @@ export type ActiveSession = {
   ipAddress: string | null;
   createdAt: Date;
   expiresAt: Date;
+  mfaEnabled: boolean;
 };
 
 /** A new session with a new random id, every sign-in. Returns the secret token for the cookie. */
@@ -27,6 +28,7 @@ export async function createSession(
   userId: string,
   remember: boolean,
   ctx: RequestContext,
+  mfaVerified = false,
 ): Promise<{ token: string; id: string }> {
   const token = randomToken();
   const id = hashToken(token);
@@ -36,6 +38,7 @@ export async function createSession(
     id,
     userId,
     remember,
+    mfaVerified,
     ipAddress: ctx.ip,
     userAgent: ctx.userAgent,
     createdAt: new Date(now),
@@ -45,7 +48,10 @@ export async function createSession(
   return { token, id };
 }
 
-/** The session behind a cookie token if it exists, is not revoked and has not expired. */
+/**
+ * The session behind a cookie token if it exists, is not revoked, has not expired, and, when the
+ * account has two-factor on, passed the second factor.
+ */
 export async function validateSession(token: string): Promise<ActiveSession | null> {
   const database = await db();
   const now = new Date();
@@ -59,17 +65,23 @@ export async function validateSession(token: string): Promise<ActiveSession | nu
       createdAt: sessions.createdAt,
       expiresAt: sessions.expiresAt,
       lastSeenAt: sessions.lastSeenAt,
+      mfaVerified: sessions.mfaVerified,
+      mfaEnabledAt: totpFactors.enabledAt,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(totpFactors, and(eq(totpFactors.userId, sessions.userId), isNotNull(totpFactors.enabledAt)))
     .where(and(eq(sessions.id, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
     .limit(1);
   if (!row) return null;
+  // Defence in depth: such a session should not exist (enabling revokes the others), but if one
+  // does, it never passed the second factor.
+  if (row.mfaEnabledAt && !row.mfaVerified) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
     await database.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.id));
   }
-  const { lastSeenAt: _, ...session } = row;
-  return session;
+  const { lastSeenAt: _, mfaVerified: __, mfaEnabledAt, ...session } = row;
+  return { ...session, mfaEnabled: mfaEnabledAt !== null };
 }
 
 export async function revokeSession(id: string): Promise<void> {
@@ -78,4 +90,57 @@ export async function revokeSession(id: string): Promise<void> {
     .update(sessions)
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+}
+
+/** Revoke every live session of a user except `keepId` (all of them when omitted). */
+export async function revokeOtherSessions(userId: string, keepId?: string): Promise<number> {
+  const database = await db();
+  const revoked = await database
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        keepId ? ne(sessions.id, keepId) : undefined,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return revoked.length;
+}
+
+/** Revoke one session of this user (a user can only ever revoke their own). */
+export async function revokeUserSession(userId: string, id: string): Promise<boolean> {
+  const database = await db();
+  const revoked = await database
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return revoked.length > 0;
+}
+
+export type SessionListItem = {
+  id: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+  remember: boolean;
+};
+
+export async function listActiveSessions(userId: string): Promise<SessionListItem[]> {
+  const database = await db();
+  return database
+    .select({
+      id: sessions.id,
+      ipAddress: sessions.ipAddress,
+      userAgent: sessions.userAgent,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      remember: sessions.remember,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.lastSeenAt));
 }

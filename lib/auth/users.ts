@@ -20,6 +20,17 @@ export async function findCredentialsByEmail(
   return row ?? null;
 }
 
+/** For step-up checks inside lib/ only. */
+export async function findPasswordHashById(userId: string): Promise<string | null> {
+  const database = await db();
+  const [row] = await database
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row?.passwordHash ?? null;
+}
+
 /**
  * Insert the user and its "registered" event in one transaction. Returns null when the email is
  * taken (the unique constraint decides, so two racing registrations cannot both win).

@@ -96,6 +96,8 @@ export class MemoryRedis implements Requester {
         return rest.filter((k) => this.live(k)).length;
       case 'incr':
         return this.incrBy(rest[0] ?? '', 1);
+      case 'decr':
+        return this.incrBy(rest[0] ?? '', -1);
       case 'incrby':
         return this.incrBy(rest[0] ?? '', toInt(rest[1]));
       case 'pexpire':

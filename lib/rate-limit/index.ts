@@ -13,6 +13,12 @@ export const LIMITS = {
   signInIp: { tokens: 50, window: '15 m' },
   /** Accounts created per IP; the contract says not below 20 an hour (QA creates many). */
   register: { tokens: 50, window: '1 h' },
+  /** Failed second-factor attempts per account (sign-in challenge and step-up): then locked. */
+  mfaAccount: { tokens: 10, window: '15 m' },
+  /** Authenticator set-ups started per user. */
+  mfaSetup: { tokens: 3, window: '1 h' },
+  /** Codes tried while enrolling, per user. */
+  mfaEnroll: { tokens: 10, window: '15 m' },
 } as const satisfies Record<string, { tokens: number; window: `${number} ${'s' | 'm' | 'h'}` }>;
 
 export type LimiterName = keyof typeof LIMITS;

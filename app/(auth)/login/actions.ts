@@ -3,10 +3,12 @@
 import { redirect } from 'next/navigation';
 import { validatedAction } from '@/lib/actions';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
+import { setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { passwordSignIn } from '@/lib/auth/login';
 import { startSession } from '@/lib/auth/session-cookie';
 import { requestContext } from '@/lib/http/request-context';
 import { messages, tooManyAttempts } from '@/lib/messages';
+import { createChallenge } from '@/lib/mfa/challenge';
 import { loginSchema } from '@/lib/validation/auth';
 
 export const loginAction = validatedAction(
@@ -20,8 +22,14 @@ export const loginAction = validatedAction(
         result.reason === 'rate_limited' ? tooManyAttempts(result.retryAt) : messages.invalidCredentials;
       return { ok: false, error, values };
     }
-    await startSession(result.userId, data.remember, ctx);
     // Checked again here: the form's hidden field is client input like any other.
-    redirect(safeCallbackUrl(data.callbackUrl));
+    const next = safeCallbackUrl(data.callbackUrl);
+    if (result.mfaRequired) {
+      // No session yet: a challenge, and the second step.
+      await setChallengeCookie(await createChallenge({ userId: result.userId, remember: data.remember }));
+      redirect(`/login/verify?${new URLSearchParams({ callbackUrl: next })}`);
+    }
+    await startSession(result.userId, data.remember, ctx);
+    redirect(next);
   },
 );

@@ -17,6 +17,8 @@ export default async function LoginPage({
     <section className="card" aria-labelledby="login-title">
       <h1 id="login-title">Sign in</h1>
       {params.ended === '1' ? <Alert tone="info">{messages.sessionEnded}</Alert> : null}
+      {params.notice === 'mfa-expired' ? <Alert tone="info">{messages.challengeExpired}</Alert> : null}
+      {params.notice === 'mfa-exhausted' ? <Alert>{messages.challengeExhausted}</Alert> : null}
       <LoginForm callbackUrl={callbackUrl} />
     </section>
   );

@@ -1,34 +1,47 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { recentEvents } from '@/lib/audit';
 import { requireSession } from '@/lib/auth/dal';
+import { listActiveSessions } from '@/lib/auth/sessions';
+import { mfaStatus } from '@/lib/mfa/factors';
 import { SignOutButton } from '../../sign-out-button';
+import { ActivityPanel } from './activity-panel';
+import { formatWhen } from './format';
+import { SessionsPanel } from './sessions-panel';
+import { TwoFactorPanel } from './two-factor-panel';
 
 export const metadata: Metadata = { title: 'Security settings' };
 
 export default async function SecuritySettingsPage() {
   const session = await requireSession('/settings/security');
+  const [status, sessions, events] = await Promise.all([
+    mfaStatus(session.userId),
+    listActiveSessions(session.userId),
+    recentEvents(session.userId, 20),
+  ]);
   return (
-    <section className="card wide" aria-labelledby="security-title">
-      <h1 id="security-title">Security settings</h1>
-      <p>
-        Account: <strong>{session.email}</strong>
-      </p>
-      <p data-testid="current-session">
-        This session started{' '}
-        <time dateTime={session.createdAt.toISOString()}>{session.createdAt.toUTCString()}</time> from{' '}
-        <span data-testid="current-session-ip">{session.ipAddress ?? 'an unknown address'}</span>.
-      </p>
-      <p className="muted">
-        It{' '}
-        {session.remember ? 'is remembered on this device until' : 'ends when you close the browser, or at'}{' '}
-        <time dateTime={session.expiresAt.toISOString()}>{session.expiresAt.toUTCString()}</time>.
-      </p>
-      <nav aria-label="Account" className="actions">
-        <Link className="button button-secondary" href="/dashboard">
-          Back to dashboard
-        </Link>
-        <SignOutButton />
-      </nav>
-    </section>
+    <div className="stack wide">
+      <section className="card wide" aria-labelledby="security-title">
+        <h1 id="security-title">Security settings</h1>
+        <p>
+          Account: <strong>{session.email}</strong>
+        </p>
+        <p data-testid="current-session" className="muted">
+          This session started {formatWhen(session.createdAt)} from{' '}
+          <span data-testid="current-session-ip">{session.ipAddress ?? 'an unknown address'}</span>;{' '}
+          {session.remember ? 'remembered on this device until' : 'it ends when you close the browser, or at'}{' '}
+          {formatWhen(session.expiresAt)}.
+        </p>
+        <nav aria-label="Account" className="actions">
+          <Link className="button button-secondary" href="/dashboard">
+            Back to dashboard
+          </Link>
+          <SignOutButton />
+        </nav>
+      </section>
+      <TwoFactorPanel enabled={status.enabled} backupCodesLeft={status.backupCodesLeft} />
+      <SessionsPanel sessions={sessions} currentId={session.id} />
+      <ActivityPanel events={events} />
+    </div>
   );
 }

@@ -1,0 +1,139 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import type { ActionState } from '@/lib/action-state';
+import { authenticatedAction } from '@/lib/actions';
+import { recordEvent } from '@/lib/audit';
+import { getSession } from '@/lib/auth/dal';
+import { startSession } from '@/lib/auth/session-cookie';
+import { revokeOtherSessions, revokeSession, revokeUserSession } from '@/lib/auth/sessions';
+import { requestContext } from '@/lib/http/request-context';
+import { messages, tooManyAttempts } from '@/lib/messages';
+import { beginEnrollment, completeEnrollment, disableMfa, regenerateBackupCodes } from '@/lib/mfa/factors';
+import { stepUp } from '@/lib/mfa/step-up';
+import { consume } from '@/lib/rate-limit';
+import { enableSchema, revokeSessionSchema, stepUpSchema } from '@/lib/validation/mfa';
+
+export type MfaActionState = ActionState & {
+  enrollment?: { secret: string; qrDataUrl: string };
+  backupCodes?: string[];
+};
+
+const PAGE = '/settings/security';
+
+const noInput = z.object({});
+
+export const startSetupAction = authenticatedAction<typeof noInput, MfaActionState>(
+  noInput,
+  {},
+  async (_data, session) => {
+    const ctx = await requestContext();
+    const attempt = await consume('mfaSetup', session.userId);
+    if (!attempt.allowed) return { ok: false, error: tooManyAttempts(attempt.retryAt) };
+    const enrollment = await beginEnrollment(session.userId, session.email);
+    if (!enrollment) {
+      await attempt.refund();
+      return { ok: false, error: messages.mfaAlreadyOn };
+    }
+    await recordEvent('mfa_setup_started', ctx, { userId: session.userId });
+    return { ok: true, enrollment: { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl } };
+  },
+);
+
+/**
+ * A correct code turns two-factor on. Every other session is signed out (none of them passed
+ * the second factor) and this one continues under a new id.
+ */
+export const enableAction = authenticatedAction<typeof enableSchema, MfaActionState>(
+  enableSchema,
+  {},
+  async ({ code }, session) => {
+    const ctx = await requestContext();
+    const attempt = await consume('mfaEnroll', session.userId);
+    if (!attempt.allowed) return { ok: false, error: tooManyAttempts(attempt.retryAt) };
+    let backupCodes: string[] | null;
+    try {
+      backupCodes = await completeEnrollment(session.userId, code);
+    } catch (error) {
+      await attempt.refund();
+      throw error;
+    }
+    if (!backupCodes) {
+      await recordEvent('mfa_enable_failed', ctx, { userId: session.userId });
+      return { ok: false, fieldErrors: { code: messages.invalidCode } };
+    }
+    await attempt.refund();
+    await recordEvent('mfa_enabled', ctx, { userId: session.userId });
+    await revokeOtherSessions(session.userId, session.id);
+    await startSession(session.userId, session.remember, ctx, true);
+    await revokeSession(session.id);
+    revalidatePath(PAGE);
+    return { ok: true, backupCodes };
+  },
+);
+
+export const regenerateAction = authenticatedAction<typeof stepUpSchema, MfaActionState>(
+  stepUpSchema,
+  {},
+  async ({ password, code }, session) => {
+    const ctx = await requestContext();
+    const check = await stepUp(session.userId, password, code, ctx);
+    if (!check.ok) {
+      return {
+        ok: false,
+        error: check.reason === 'rate_limited' ? tooManyAttempts(check.retryAt) : messages.stepUpFailed,
+      };
+    }
+    const backupCodes = await regenerateBackupCodes(session.userId);
+    await recordEvent('backup_codes_regenerated', ctx, { userId: session.userId });
+    revalidatePath(PAGE);
+    return { ok: true, backupCodes };
+  },
+);
+
+export const disableAction = authenticatedAction<typeof stepUpSchema, MfaActionState>(
+  stepUpSchema,
+  {},
+  async ({ password, code }, session) => {
+    const ctx = await requestContext();
+    const check = await stepUp(session.userId, password, code, ctx);
+    if (!check.ok) {
+      return {
+        ok: false,
+        error: check.reason === 'rate_limited' ? tooManyAttempts(check.retryAt) : messages.stepUpFailed,
+      };
+    }
+    await disableMfa(session.userId);
+    await recordEvent('mfa_disabled', ctx, { userId: session.userId });
+    revalidatePath(PAGE);
+    return { ok: true };
+  },
+);
+
+/** Sign out one other session of this account (a form without state: the page re-renders). */
+export async function revokeSessionAction(formData: FormData): Promise<void> {
+  const session = await getSession();
+  const parsed = revokeSessionSchema.safeParse({ sessionId: formData.get('sessionId') });
+  if (!session || !parsed.success || parsed.data.sessionId === session.id) return;
+  if (await revokeUserSession(session.userId, parsed.data.sessionId)) {
+    await recordEvent('session_revoked', await requestContext(), {
+      userId: session.userId,
+      detail: { count: 1 },
+    });
+  }
+  revalidatePath(PAGE);
+}
+
+export async function revokeOtherSessionsAction(): Promise<void> {
+  const session = await getSession();
+  if (!session) return;
+  const count = await revokeOtherSessions(session.userId, session.id);
+  if (count > 0) {
+    await recordEvent('session_revoked', await requestContext(), {
+      userId: session.userId,
+      detail: { count },
+    });
+  }
+  revalidatePath(PAGE);
+}

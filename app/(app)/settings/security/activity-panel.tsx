@@ -1,0 +1,44 @@
+import type { AuditEventDTO, AuditType } from '@/lib/audit';
+import { describeDevice, formatWhen } from './format';
+
+const LABELS: Record<AuditType, string> = {
+  registered: 'Account created',
+  sign_in_success: 'Signed in',
+  sign_in_failure: 'Failed sign-in attempt',
+  sign_in_rate_limited: 'Sign-in refused: too many attempts',
+  sign_out: 'Signed out',
+  session_revoked: 'Other sessions signed out',
+  mfa_setup_started: 'Authenticator set-up started',
+  mfa_enabled: 'Two-factor authentication turned on',
+  mfa_enable_failed: 'Authenticator set-up: wrong code',
+  mfa_challenge_issued: 'Password accepted, second step asked',
+  mfa_verify_success: 'Second step passed',
+  mfa_verify_failure: 'Wrong second-step code',
+  mfa_locked: 'Second step locked: too many wrong codes',
+  backup_code_used: 'Backup code used',
+  backup_codes_regenerated: 'Backup codes regenerated',
+  mfa_disabled: 'Two-factor authentication turned off',
+};
+
+export function ActivityPanel({ events }: { events: AuditEventDTO[] }) {
+  return (
+    <section className="panel" aria-labelledby="activity-title">
+      <h2 id="activity-title">Recent security activity</h2>
+      <ol data-testid="security-activity" className="list">
+        {events.map((e) => (
+          <li key={e.id}>
+            <div>
+              <strong>{LABELS[e.type] ?? e.type}</strong>
+              {e.type === 'backup_code_used' && typeof e.detail.left === 'number'
+                ? ` (${e.detail.left} left)`
+                : null}
+              <div className="muted small">
+                {formatWhen(e.createdAt)} · {e.ipAddress ?? 'unknown address'} · {describeDevice(e.userAgent)}
+              </div>
+            </div>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+'use client';
+
+import { useActionState, useEffect, useState } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Field } from '@/components/ui/field';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { useActionForm } from '@/components/use-action-form';
+import { enableSchema } from '@/lib/validation/mfa';
+import { enableAction, type MfaActionState, startSetupAction } from './actions';
+
+/** The key in groups of four for reading; the element's text stays the unbroken key. */
+function GroupedKey({ secret }: { secret: string }) {
+  const groups = secret.match(/.{1,4}/g) ?? [secret];
+  return (
+    <code data-testid="totp-secret" className="secret">
+      {groups.map((g, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: fixed, never reordered
+        <span key={i}>{g}</span>
+      ))}
+    </code>
+  );
+}
+
+function EnableForm({ onEnabled }: { onEnabled: (codes: string[]) => void }) {
+  const { state, pending, form, onSubmit, formRef, alertRef, formAction, errorFor } = useActionForm(
+    enableSchema,
+    enableAction as (s: MfaActionState, f: FormData) => Promise<MfaActionState>,
+  );
+  const codes = (state as MfaActionState).backupCodes;
+  useEffect(() => {
+    if (codes) onEnabled(codes);
+  }, [codes, onEnabled]);
+  return (
+    <form
+      ref={formRef}
+      action={formAction}
+      onSubmit={onSubmit}
+      noValidate
+      className="form"
+      aria-busy={pending}
+    >
+      {state.error ? (
+        <div ref={alertRef} tabIndex={-1}>
+          <Alert>{state.error}</Alert>
+        </div>
+      ) : null}
+      <Field
+        id="enable-code"
+        label="Authentication code"
+        autoComplete="one-time-code"
+        inputMode="numeric"
+        maxLength={8}
+        required
+        className="code-input"
+        hint="The 6-digit code your app shows for Latchkey."
+        error={errorFor('code')}
+        {...form.register('code')}
+      />
+      <SubmitButton pending={pending} pendingLabel="Verifying…">
+        Verify and enable
+      </SubmitButton>
+    </form>
+  );
+}
+
+export function SetupAuthenticator({
+  onStart,
+  onEnabled,
+}: {
+  onStart: () => void;
+  onEnabled: (codes: string[]) => void;
+}) {
+  const [state, start, pending] = useActionState(startSetupAction, { ok: false } as MfaActionState);
+  const [copied, setCopied] = useState(false);
+  const enrollment = state.enrollment;
+
+  if (!enrollment) {
+    return (
+      <div className="form">
+        {state.error ? <Alert>{state.error}</Alert> : null}
+        <form
+          action={(formData) => {
+            onStart();
+            start(formData);
+          }}
+        >
+          <SubmitButton pending={pending} pendingLabel="Preparing…">
+            Set up authenticator app
+          </SubmitButton>
+        </form>
+      </div>
+    );
+  }
+  return (
+    <section className="panel" aria-labelledby="setup-title">
+      <h3 id="setup-title">Scan this QR code</h3>
+      <ol className="steps">
+        <li>
+          Open an authenticator app (such as 1Password, Google Authenticator or Aegis) and add an account.
+        </li>
+        <li>Scan the QR code, or type the key shown below it.</li>
+        <li>Enter the 6-digit code the app shows.</li>
+      </ol>
+      {/* biome-ignore lint/performance/noImgElement: a data: URL made on the server, nothing to optimise */}
+      <img
+        src={enrollment.qrDataUrl}
+        alt="QR code for your authenticator app"
+        width={232}
+        height={232}
+        className="qr"
+      />
+      <p className="small muted" id="key-label">
+        Can’t scan? Enter this key:
+      </p>
+      <div className="actions">
+        <GroupedKey secret={enrollment.secret} />
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={async () => {
+            await navigator.clipboard.writeText(enrollment.secret);
+            setCopied(true);
+          }}
+        >
+          Copy key
+        </button>
+        <span role="status" className="small muted">
+          {copied ? 'Key copied.' : ''}
+        </span>
+      </div>
+      <EnableForm onEnabled={onEnabled} />
+      <form action={start}>
+        <button type="submit" className="link-button small">
+          Start again with a new key
+        </button>
+      </form>
+    </section>
+  );
+}
