@@ -48,7 +48,7 @@ test('enroll, sign in with a code and with backup codes, regenerate, disable', a
   await expect(formAlert(page)).toContainText('Invalid code');
 
   // A backup code works once, in any case and without its dash.
-  await page.getByRole('button', { name: 'Use a backup code' }).click();
+  await page.getByRole('link', { name: 'Use a backup code' }).click();
   const first = backupCodes[0] ?? '';
   await page.getByLabel('Backup code').fill(first.replace('-', '').toLowerCase());
   await page.getByRole('button', { name: 'Verify' }).click();
@@ -56,7 +56,7 @@ test('enroll, sign in with a code and with backup codes, regenerate, disable', a
   await signOut(page);
 
   await fillSignIn(page, email, password);
-  await page.getByRole('button', { name: 'Use a backup code' }).click();
+  await page.getByRole('link', { name: 'Use a backup code' }).click();
   await page.getByLabel('Backup code').fill(first);
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(formAlert(page)).toContainText('Invalid code');

@@ -18,7 +18,10 @@ export default async function VerifyPage({
   return (
     <section className="card" aria-labelledby="verify-title">
       <h1 id="verify-title">Two-factor authentication</h1>
-      <VerifyForm callbackUrl={safeCallbackUrl(params.callbackUrl)} />
+      <VerifyForm
+        callbackUrl={safeCallbackUrl(params.callbackUrl)}
+        initialMode={params.method === 'backup' ? 'backup' : 'totp'}
+      />
     </section>
   );
 }

@@ -91,19 +91,35 @@ function BackupForm({ callbackUrl }: { callbackUrl: string }) {
   );
 }
 
-export function VerifyForm({ callbackUrl }: { callbackUrl: string }) {
-  const [mode, setMode] = useState<'totp' | 'backup'>('totp');
+/**
+ * The switch is a link (`?method=backup`), so it works before hydration and can be bookmarked by
+ * a QA script; with JavaScript it switches in place.
+ */
+export function VerifyForm({
+  callbackUrl,
+  initialMode,
+}: {
+  callbackUrl: string;
+  initialMode: 'totp' | 'backup';
+}) {
+  const [mode, setMode] = useState(initialMode);
+  const other = mode === 'totp' ? 'backup' : 'totp';
+  const href = `/login/verify?${new URLSearchParams({ callbackUrl, method: other })}`;
   return (
     <>
       {mode === 'totp' ? <TotpForm callbackUrl={callbackUrl} /> : <BackupForm callbackUrl={callbackUrl} />}
       <div className="form-footer actions">
-        <button
-          type="button"
-          className="link-button"
-          onClick={() => setMode(mode === 'totp' ? 'backup' : 'totp')}
+        <Link
+          href={href}
+          replace
+          scroll={false}
+          onClick={(event) => {
+            event.preventDefault();
+            setMode(other);
+          }}
         >
           {mode === 'totp' ? 'Use a backup code' : 'Use your authenticator app'}
-        </button>
+        </Link>
         <Link href="/login">Start over</Link>
       </div>
     </>
