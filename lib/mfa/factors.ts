@@ -48,13 +48,14 @@ export type Enrollment = { secret: string; uri: string; qrDataUrl: string };
  */
 export async function beginEnrollment(userId: string, email: string): Promise<Enrollment | null> {
   const secret = generateTotpSecret();
+  const secretEncrypted = encryptSecret(secret);
   const database = await db();
   const [row] = await database
     .insert(totpFactors)
-    .values({ userId, secretEncrypted: encryptSecret(secret) })
+    .values({ userId, secretEncrypted })
     .onConflictDoUpdate({
       target: totpFactors.userId,
-      set: { secretEncrypted: encryptSecret(secret), lastUsedStep: null, createdAt: new Date() },
+      set: { secretEncrypted, lastUsedStep: null, createdAt: new Date() },
       setWhere: isNull(totpFactors.enabledAt),
     })
     .returning({ userId: totpFactors.userId });
