@@ -17,6 +17,8 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'e2e/**', '.next/**', '.data/**'],
     setupFiles: ['./tests/setup.ts'],
+    // next-auth's ESM imports 'next/server' without an extension; let Vite resolve it.
+    server: { deps: { inline: ['next-auth', '@auth/core'] } },
     // Integration tests share one database per file; files run in parallel processes.
     pool: 'forks',
     testTimeout: 30_000,

@@ -15,7 +15,18 @@ describe('login tickets', () => {
     const userId = randomUUID();
     const ip = uniqueIp();
     const token = await issueLoginTicket(userId, true, ctx(ip, 'Chrome/140'));
-    expect(await redeemLoginTicket(token)).toEqual({ userId, remember: true, ip, userAgent: 'Chrome/140' });
+    expect(await redeemLoginTicket(token)).toEqual({
+      userId,
+      remember: true,
+      mfaVerified: false,
+      ip,
+      userAgent: 'Chrome/140',
+    });
+  });
+
+  it('carries whether the second factor was passed', async () => {
+    const token = await issueLoginTicket(randomUUID(), false, ctx(uniqueIp()), true);
+    expect((await redeemLoginTicket(token))?.mfaVerified).toBe(true);
   });
 
   it('keeps a null user agent', async () => {

@@ -78,6 +78,7 @@ describe('attempt caps', () => {
     expect(await passwordSignIn(other.email, other.password, ctx(ip))).toEqual({
       ok: true,
       userId: other.id,
+      mfaRequired: false,
     });
   });
 
@@ -86,13 +87,21 @@ describe('attempt caps', () => {
     await failTimes(5, user.email);
     expectRateLimited(await passwordSignIn(user.email, user.password, ctx()));
     vi.setSystemTime(now + FIFTEEN_MINUTES);
-    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: true, userId: user.id });
+    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({
+      ok: true,
+      userId: user.id,
+      mfaRequired: false,
+    });
   });
 
   it('a success does not count: 4 failures, a success, 1 failure still leaves that failure allowed', async () => {
     const user = await makeUser();
     await failTimes(4, user.email);
-    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: true, userId: user.id });
+    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({
+      ok: true,
+      userId: user.id,
+      mfaRequired: false,
+    });
     expect(await passwordSignIn(user.email, WRONG, ctx())).toEqual({ ok: false, reason: 'invalid' });
     // That was the 5th failure in the window: now the account is locked.
     expectRateLimited(await passwordSignIn(user.email, user.password, ctx()));
@@ -101,7 +110,11 @@ describe('attempt caps', () => {
   it('10 successful sign-ins in a row are all allowed', async () => {
     const user = await makeUser();
     for (let i = 0; i < 10; i++) {
-      expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: true, userId: user.id });
+      expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({
+        ok: true,
+        userId: user.id,
+        mfaRequired: false,
+      });
     }
   });
 
@@ -120,7 +133,11 @@ describe('attempt caps', () => {
     expect(limited.map((r) => r.detail)).toEqual([{ limiter: 'signInIp' }]);
 
     // The account was not charged for the refused attempt: from elsewhere it signs in at once.
-    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: true, userId: user.id });
+    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({
+      ok: true,
+      userId: user.id,
+      mfaRequired: false,
+    });
   });
 });
 

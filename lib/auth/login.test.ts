@@ -8,7 +8,11 @@ setupIntegration();
 describe('passwordSignIn', () => {
   it('signs in with the right password', async () => {
     const user = await makeUser();
-    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: true, userId: user.id });
+    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({
+      ok: true,
+      userId: user.id,
+      mfaRequired: false,
+    });
   });
 
   it('refuses a wrong password', async () => {
