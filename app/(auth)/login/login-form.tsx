@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { Alert } from '@/components/ui/alert';
+import { ActionForm } from '@/components/action-form';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
@@ -9,26 +9,11 @@ import { loginSchema } from '@/lib/validation/auth';
 import { loginAction } from './actions';
 
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
-  const { state, pending, form, onSubmit, formRef, alertRef, formAction, errorFor } = useActionForm(
-    loginSchema,
-    loginAction,
-  );
+  const f = useActionForm(loginSchema, loginAction);
 
   return (
-    <form
-      ref={formRef}
-      action={formAction}
-      onSubmit={onSubmit}
-      noValidate
-      className="form"
-      aria-busy={pending}
-    >
-      {state.error ? (
-        <div ref={alertRef} tabIndex={-1}>
-          <Alert>{state.error}</Alert>
-        </div>
-      ) : null}
-      <input type="hidden" defaultValue={callbackUrl} {...form.register('callbackUrl')} />
+    <ActionForm form={f}>
+      <input type="hidden" defaultValue={callbackUrl} {...f.form.register('callbackUrl')} />
       <Field
         id="email"
         label="Email"
@@ -37,9 +22,9 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         inputMode="email"
         spellCheck={false}
         required
-        defaultValue={state.values?.email}
-        error={errorFor('email')}
-        {...form.register('email')}
+        defaultValue={f.state.values?.email}
+        error={f.errorFor('email')}
+        {...f.form.register('email')}
       />
       <Field
         id="password"
@@ -48,20 +33,20 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         autoComplete="current-password"
         required
         maxLength={512}
-        error={errorFor('password')}
-        {...form.register('password')}
+        error={f.errorFor('password')}
+        {...f.form.register('password')}
       />
       <div className="checkbox">
-        <input id="remember" type="checkbox" {...form.register('remember')} value="on" />
+        <input id="remember" type="checkbox" {...f.form.register('remember')} value="on" />
         <label htmlFor="remember">Remember me</label>
         <span className="muted small">(30 days on this device)</span>
       </div>
-      <SubmitButton pending={pending} pendingLabel="Signing in…">
+      <SubmitButton pending={f.pending} pendingLabel="Signing in…">
         Sign in
       </SubmitButton>
       <p className="form-footer">
         New here? <Link href="/register">Create an account</Link>
       </p>
-    </form>
+    </ActionForm>
   );
 }

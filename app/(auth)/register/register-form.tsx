@@ -1,8 +1,8 @@
 'use client';
 
 import Link from 'next/link';
+import { ActionForm } from '@/components/action-form';
 import { PasswordStrength } from '@/components/password-strength';
-import { Alert } from '@/components/ui/alert';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
@@ -10,27 +10,12 @@ import { registerSchema } from '@/lib/validation/auth';
 import { registerAction } from './actions';
 
 export function RegisterForm() {
-  const { state, pending, form, onSubmit, formRef, alertRef, formAction, errorFor } = useActionForm(
-    registerSchema,
-    registerAction,
-  );
-  const password = form.watch('password') ?? '';
-  const email = form.watch('email') ?? '';
+  const f = useActionForm(registerSchema, registerAction);
+  const password = f.form.watch('password') ?? '';
+  const email = f.form.watch('email') ?? '';
 
   return (
-    <form
-      ref={formRef}
-      action={formAction}
-      onSubmit={onSubmit}
-      noValidate
-      className="form"
-      aria-busy={pending}
-    >
-      {state.error ? (
-        <div ref={alertRef} tabIndex={-1}>
-          <Alert>{state.error}</Alert>
-        </div>
-      ) : null}
+    <ActionForm form={f}>
       <Field
         id="email"
         label="Email"
@@ -39,9 +24,9 @@ export function RegisterForm() {
         inputMode="email"
         spellCheck={false}
         required
-        defaultValue={state.values?.email}
-        error={errorFor('email')}
-        {...form.register('email')}
+        defaultValue={f.state.values?.email}
+        error={f.errorFor('email')}
+        {...f.form.register('email')}
       />
       <Field
         id="password"
@@ -51,9 +36,9 @@ export function RegisterForm() {
         required
         minLength={12}
         maxLength={512}
-        error={errorFor('password')}
+        error={f.errorFor('password')}
         hint={<PasswordStrength password={String(password)} email={String(email)} />}
-        {...form.register('password')}
+        {...f.form.register('password')}
       />
       <Field
         id="confirmPassword"
@@ -62,15 +47,15 @@ export function RegisterForm() {
         autoComplete="new-password"
         required
         maxLength={512}
-        error={errorFor('confirmPassword')}
-        {...form.register('confirmPassword')}
+        error={f.errorFor('confirmPassword')}
+        {...f.form.register('confirmPassword')}
       />
-      <SubmitButton pending={pending} pendingLabel="Creating account…">
+      <SubmitButton pending={f.pending} pendingLabel="Creating account…">
         Create account
       </SubmitButton>
       <p className="form-footer">
         Already have an account? <Link href="/login">Sign in</Link>
       </p>
-    </form>
+    </ActionForm>
   );
 }

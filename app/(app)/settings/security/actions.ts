@@ -5,10 +5,10 @@ import { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
 import { authenticatedAction } from '@/lib/actions';
 import { recordEvent } from '@/lib/audit';
-import { getSession } from '@/lib/auth/dal';
+import { getSession, type SessionDTO } from '@/lib/auth/dal';
 import { startSession } from '@/lib/auth/session-cookie';
 import { revokeOtherSessions, revokeSession, revokeUserSession } from '@/lib/auth/sessions';
-import { requestContext } from '@/lib/http/request-context';
+import { type RequestContext, requestContext } from '@/lib/http/request-context';
 import { messages, tooManyAttempts } from '@/lib/messages';
 import { beginEnrollment, completeEnrollment, disableMfa, regenerateBackupCodes } from '@/lib/mfa/factors';
 import { stepUp } from '@/lib/mfa/step-up';
@@ -73,43 +73,38 @@ export const enableAction = authenticatedAction<typeof enableSchema, MfaActionSt
   },
 );
 
-export const regenerateAction = authenticatedAction<typeof stepUpSchema, MfaActionState>(
-  stepUpSchema,
-  {},
-  async ({ password, code }, session) => {
-    const ctx = await requestContext();
-    const check = await stepUp(session.userId, password, code, ctx);
-    if (!check.ok) {
-      return {
-        ok: false,
-        error: check.reason === 'rate_limited' ? tooManyAttempts(check.retryAt) : messages.stepUpFailed,
-      };
-    }
-    const backupCodes = await regenerateBackupCodes(session.userId);
-    await recordEvent('backup_codes_regenerated', ctx, { userId: session.userId });
-    revalidatePath(PAGE);
-    return { ok: true, backupCodes };
-  },
-);
+/** Changes to the second factor itself: password and a current code first, on the server. */
+function stepUpAction(run: (session: SessionDTO, ctx: RequestContext) => Promise<MfaActionState>) {
+  return authenticatedAction<typeof stepUpSchema, MfaActionState>(
+    stepUpSchema,
+    {},
+    async ({ password, code }, session) => {
+      const ctx = await requestContext();
+      const check = await stepUp(session.userId, password, code, ctx);
+      if (!check.ok) {
+        return {
+          ok: false,
+          error: check.reason === 'rate_limited' ? tooManyAttempts(check.retryAt) : messages.stepUpFailed,
+        };
+      }
+      const result = await run(session, ctx);
+      revalidatePath(PAGE);
+      return result;
+    },
+  );
+}
 
-export const disableAction = authenticatedAction<typeof stepUpSchema, MfaActionState>(
-  stepUpSchema,
-  {},
-  async ({ password, code }, session) => {
-    const ctx = await requestContext();
-    const check = await stepUp(session.userId, password, code, ctx);
-    if (!check.ok) {
-      return {
-        ok: false,
-        error: check.reason === 'rate_limited' ? tooManyAttempts(check.retryAt) : messages.stepUpFailed,
-      };
-    }
-    await disableMfa(session.userId);
-    await recordEvent('mfa_disabled', ctx, { userId: session.userId });
-    revalidatePath(PAGE);
-    return { ok: true };
-  },
-);
+export const regenerateAction = stepUpAction(async (session, ctx) => {
+  const backupCodes = await regenerateBackupCodes(session.userId);
+  await recordEvent('backup_codes_regenerated', ctx, { userId: session.userId });
+  return { ok: true, backupCodes };
+});
+
+export const disableAction = stepUpAction(async (session, ctx) => {
+  await disableMfa(session.userId);
+  await recordEvent('mfa_disabled', ctx, { userId: session.userId });
+  return { ok: true };
+});
 
 /** Sign out one other session of this account (a form without state: the page re-renders). */
 export async function revokeSessionAction(formData: FormData): Promise<void> {

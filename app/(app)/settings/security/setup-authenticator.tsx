@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useEffect, useState } from 'react';
+import { ActionForm } from '@/components/action-form';
 import { Alert } from '@/components/ui/alert';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -22,28 +23,16 @@ function GroupedKey({ secret }: { secret: string }) {
 }
 
 function EnableForm({ onEnabled }: { onEnabled: (codes: string[]) => void }) {
-  const { state, pending, form, onSubmit, formRef, alertRef, formAction, errorFor } = useActionForm(
+  const f = useActionForm(
     enableSchema,
     enableAction as (s: MfaActionState, f: FormData) => Promise<MfaActionState>,
   );
-  const codes = (state as MfaActionState).backupCodes;
+  const codes = (f.state as MfaActionState).backupCodes;
   useEffect(() => {
     if (codes) onEnabled(codes);
   }, [codes, onEnabled]);
   return (
-    <form
-      ref={formRef}
-      action={formAction}
-      onSubmit={onSubmit}
-      noValidate
-      className="form"
-      aria-busy={pending}
-    >
-      {state.error ? (
-        <div ref={alertRef} tabIndex={-1}>
-          <Alert>{state.error}</Alert>
-        </div>
-      ) : null}
+    <ActionForm form={f}>
       <Field
         id="enable-code"
         label="Authentication code"
@@ -53,13 +42,13 @@ function EnableForm({ onEnabled }: { onEnabled: (codes: string[]) => void }) {
         required
         className="code-input"
         hint="The 6-digit code your app shows for Latchkey."
-        error={errorFor('code')}
-        {...form.register('code')}
+        error={f.errorFor('code')}
+        {...f.form.register('code')}
       />
-      <SubmitButton pending={pending} pendingLabel="Verifying…">
+      <SubmitButton pending={f.pending} pendingLabel="Verifying…">
         Verify and enable
       </SubmitButton>
-    </form>
+    </ActionForm>
   );
 }
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect } from 'react';
-import { Alert } from '@/components/ui/alert';
+import { ActionForm } from '@/components/action-form';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
@@ -26,29 +26,14 @@ export function StepUpForm({
   onDone: (state: MfaActionState) => void;
   onCancel: () => void;
 }) {
-  const { state, pending, form, onSubmit, formRef, alertRef, formAction, errorFor } = useActionForm(
-    stepUpSchema,
-    action,
-  );
+  const f = useActionForm(stepUpSchema, action);
+  const { state } = f;
   useEffect(() => {
     if (state.ok) onDone(state as MfaActionState);
   }, [state, onDone]);
   return (
-    <form
-      ref={formRef}
-      action={formAction}
-      onSubmit={onSubmit}
-      noValidate
-      className="form panel"
-      aria-busy={pending}
-      aria-label={submitLabel}
-    >
+    <ActionForm form={f} className="form panel" label={submitLabel}>
       {danger ? <p>{danger}</p> : null}
-      {state.error ? (
-        <div ref={alertRef} tabIndex={-1}>
-          <Alert>{state.error}</Alert>
-        </div>
-      ) : null}
       <Field
         id={`${id}-password`}
         label="Password"
@@ -56,8 +41,8 @@ export function StepUpForm({
         autoComplete="current-password"
         required
         autoFocus
-        error={errorFor('password')}
-        {...form.register('password')}
+        error={f.errorFor('password')}
+        {...f.form.register('password')}
       />
       <Field
         id={`${id}-code`}
@@ -68,17 +53,17 @@ export function StepUpForm({
         required
         className="code-input"
         hint="From your authenticator app, or one of your backup codes."
-        error={errorFor('code')}
-        {...form.register('code')}
+        error={f.errorFor('code')}
+        {...f.form.register('code')}
       />
       <div className="actions">
-        <SubmitButton pending={pending} pendingLabel={pendingLabel}>
+        <SubmitButton pending={f.pending} pendingLabel={pendingLabel}>
           {submitLabel}
         </SubmitButton>
         <button type="button" className="button button-secondary" onClick={onCancel}>
           Cancel
         </button>
       </div>
-    </form>
+    </ActionForm>
   );
 }

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { Alert } from '@/components/ui/alert';
+import { ActionForm } from '@/components/action-form';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
@@ -10,26 +10,11 @@ import { verifyBackupSchema, verifyTotpSchema } from '@/lib/validation/mfa';
 import { verifyBackupAction, verifyTotpAction } from './actions';
 
 function TotpForm({ callbackUrl }: { callbackUrl: string }) {
-  const { state, pending, form, onSubmit, formRef, alertRef, formAction, errorFor } = useActionForm(
-    verifyTotpSchema,
-    verifyTotpAction,
-  );
+  const f = useActionForm(verifyTotpSchema, verifyTotpAction);
   return (
-    <form
-      ref={formRef}
-      action={formAction}
-      onSubmit={onSubmit}
-      noValidate
-      className="form"
-      aria-busy={pending}
-    >
+    <ActionForm form={f}>
       <p className="muted">Open your authenticator app and enter the 6-digit code for Latchkey.</p>
-      {state.error ? (
-        <div ref={alertRef} tabIndex={-1}>
-          <Alert>{state.error}</Alert>
-        </div>
-      ) : null}
-      <input type="hidden" defaultValue={callbackUrl} {...form.register('callbackUrl')} />
+      <input type="hidden" defaultValue={callbackUrl} {...f.form.register('callbackUrl')} />
       <Field
         id="code"
         label="Authentication code"
@@ -40,37 +25,22 @@ function TotpForm({ callbackUrl }: { callbackUrl: string }) {
         autoFocus
         required
         className="code-input"
-        error={errorFor('code')}
-        {...form.register('code')}
+        error={f.errorFor('code')}
+        {...f.form.register('code')}
       />
-      <SubmitButton pending={pending} pendingLabel="Verifying…">
+      <SubmitButton pending={f.pending} pendingLabel="Verifying…">
         Verify
       </SubmitButton>
-    </form>
+    </ActionForm>
   );
 }
 
 function BackupForm({ callbackUrl }: { callbackUrl: string }) {
-  const { state, pending, form, onSubmit, formRef, alertRef, formAction, errorFor } = useActionForm(
-    verifyBackupSchema,
-    verifyBackupAction,
-  );
+  const f = useActionForm(verifyBackupSchema, verifyBackupAction);
   return (
-    <form
-      ref={formRef}
-      action={formAction}
-      onSubmit={onSubmit}
-      noValidate
-      className="form"
-      aria-busy={pending}
-    >
+    <ActionForm form={f}>
       <p className="muted">Enter one of the backup codes you saved. Each code works once.</p>
-      {state.error ? (
-        <div ref={alertRef} tabIndex={-1}>
-          <Alert>{state.error}</Alert>
-        </div>
-      ) : null}
-      <input type="hidden" defaultValue={callbackUrl} {...form.register('callbackUrl')} />
+      <input type="hidden" defaultValue={callbackUrl} {...f.form.register('callbackUrl')} />
       <Field
         id="backupCode"
         label="Backup code"
@@ -81,13 +51,13 @@ function BackupForm({ callbackUrl }: { callbackUrl: string }) {
         autoFocus
         required
         className="code-input"
-        error={errorFor('backupCode')}
-        {...form.register('backupCode')}
+        error={f.errorFor('backupCode')}
+        {...f.form.register('backupCode')}
       />
-      <SubmitButton pending={pending} pendingLabel="Verifying…">
+      <SubmitButton pending={f.pending} pendingLabel="Verifying…">
         Verify
       </SubmitButton>
-    </form>
+    </ActionForm>
   );
 }
 

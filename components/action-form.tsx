@@ -1,0 +1,46 @@
+'use client';
+
+import type { ReactNode } from 'react';
+import { Alert } from '@/components/ui/alert';
+import type { useActionForm } from './use-action-form';
+
+type FormHandle = Pick<
+  ReturnType<typeof useActionForm>,
+  'state' | 'pending' | 'formRef' | 'alertRef' | 'formAction' | 'onSubmit'
+>;
+
+/**
+ * The form element every action form shares: posts to the server action (also before
+ * hydration), validates first with JavaScript, and shows the server's form-level error where
+ * focus can reach it.
+ */
+export function ActionForm({
+  form,
+  children,
+  className = 'form',
+  label,
+}: {
+  form: FormHandle;
+  children: ReactNode;
+  className?: string;
+  label?: string;
+}) {
+  return (
+    <form
+      ref={form.formRef}
+      action={form.formAction}
+      onSubmit={form.onSubmit}
+      noValidate
+      className={className}
+      aria-busy={form.pending}
+      aria-label={label}
+    >
+      {form.state.error ? (
+        <div ref={form.alertRef} tabIndex={-1}>
+          <Alert>{form.state.error}</Alert>
+        </div>
+      ) : null}
+      {children}
+    </form>
+  );
+}
