@@ -1,9 +1,16 @@
 // `npm run bench`: what the session check costs a protected page, and what a password sign-in
-// costs next to its argon2id verification. One production server of our own (bench/server.ts),
-// loopback only, throwaway database; every figure below comes from the same run.
-import { randomBytes } from 'node:crypto';
+// and the second sign-in step (backup code, authenticator code) cost next to an argon2id
+// verification. One production server of our own (bench/server.ts), loopback only, throwaway
+// database; every figure below comes from the same run.
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
+import {
+  type MfaAccount,
+  register,
+  registerWithTwoFactor,
+  signInWithBackupCode,
+  signInWithTotp,
+} from './accounts';
 import { actionFormFields, expectSignedIn, formData, submitAction } from './forms';
 import { type BenchServer, ensureBuild, startServer } from './server';
 
@@ -15,6 +22,15 @@ const ROUND_MS = 4000;
 const SIGN_IN_WARMUP = 3;
 const SIGN_INS = 40;
 const ARGON2_RUNS = 40;
+/**
+ * Second step: backup codes are single use (10 per enrollment), so the samples come from
+ * `MFA_ACCOUNTS` accounts, round-robin, one code of each per round; the warm-up uses codes of one
+ * more account. Each of those accounts also gives one authenticator-code sample (a code works
+ * once per 30-second step). Only successes: failures count towards the app's lockouts.
+ */
+const MFA_ACCOUNTS = 4;
+const BACKUP_CODES = 10;
+const SECOND_STEP_WARMUP = 2;
 /** lib/auth/password.ts: OWASP's argon2id minimum. `2` is Algorithm.Argon2id (a const enum). */
 const ARGON2_PARAMS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 /** The fixed email app/bench/dashboard/page.tsx shows. */
@@ -84,18 +100,12 @@ async function main() {
     const baseUrl = server.baseUrl;
     console.info(`bench: server ready on ${baseUrl}`);
 
-    // One account, through the real registration form.
-    const email = `bench-${randomBytes(6).toString('hex')}@example.com`;
-    const password = `${randomBytes(18).toString('base64url')}-Lk7`;
-    const registerFields = await actionFormFields(`${baseUrl}/register`);
-    expectSignedIn(
-      'register',
-      await submitAction(
-        `${baseUrl}/register`,
-        formData(registerFields, { email, password, confirmPassword: password }),
-      ),
-      '/dashboard',
-    );
+    // One account, through the real registration form; and accounts with two-factor on
+    // (enrolled on /settings/security), one of them for the second step's warm-up.
+    const { email, password } = await register(baseUrl);
+    const warmupAccount = await registerWithTwoFactor(baseUrl);
+    const mfaAccounts: MfaAccount[] = [];
+    for (let i = 0; i < MFA_ACCOUNTS; i++) mfaAccounts.push(await registerWithTwoFactor(baseUrl));
 
     // Sign-in: sequential, so each one is the full cost of one sign-in on an otherwise idle server.
     const loginFields = await actionFormFields(`${baseUrl}/login`);
@@ -112,6 +122,25 @@ async function main() {
     for (let i = 0; i < SIGN_IN_WARMUP; i++) cookie = await signIn();
     const signInMs: number[] = [];
     for (let i = 0; i < SIGN_INS; i++) signInMs.push(await timed(signIn));
+
+    // Second step, sequential too: password step (untimed), then the timed POST of the code to
+    // /login/verify. A backup code is checked against every unused code of the account, so
+    // round r (0-based) of the backup codes checks BACKUP_CODES - r of them.
+    for (let i = 0; i < SECOND_STEP_WARMUP; i++) await signInWithBackupCode(baseUrl, warmupAccount);
+    const backupMs: number[] = [];
+    const backupMsByUnused = new Map<number, number[]>();
+    for (let round = 0; round < BACKUP_CODES; round++) {
+      for (const account of mfaAccounts) {
+        const unused = account.backupCodes.length;
+        const { ms } = await signInWithBackupCode(baseUrl, account);
+        backupMs.push(ms);
+        backupMsByUnused.set(unused, [...(backupMsByUnused.get(unused) ?? []), ms]);
+      }
+    }
+    const totpMs: number[] = [];
+    for (const account of [warmupAccount, ...mfaAccounts]) {
+      totpMs.push((await signInWithTotp(baseUrl, account)).ms);
+    }
 
     // argon2id in this process, while the server is idle: the same parameters as the app.
     const stored = await hash(password, ARGON2_PARAMS);
@@ -195,6 +224,26 @@ async function main() {
     );
     line('ratio p50 sign-in / argon2id verify', `${fmt(signInP50 / verifyP50, 2)}`);
     line('sign-in time outside argon2id (p50 difference)', `≈ ${fmt(signInP50 - verifyP50)} ms`);
+    console.info('');
+    const backupP50 = median(backupMs);
+    line(
+      'second step, backup code (/login/verify to 303)',
+      `p50 ${fmt(backupP50)} ms / p95 ${fmt(percentile(backupMs, 95))} ms  ` +
+        `(${backupMs.length} sequential: ${MFA_ACCOUNTS} accounts × ${BACKUP_CODES} codes, after ${SECOND_STEP_WARMUP} warm-up)`,
+    );
+    line(
+      '  p50 by unused codes (argon2id verifies per code)',
+      `${[...backupMsByUnused]
+        .sort(([a], [b]) => b - a)
+        .map(([unused, ms]) => `${unused}: ${fmt(median(ms), 0)}`)
+        .join(', ')} ms  (${MFA_ACCOUNTS} each)`,
+    );
+    line(
+      'second step, authenticator code (same action)',
+      `p50 ${fmt(median(totpMs))} ms / max ${fmt(Math.max(...totpMs))} ms  (${totpMs.length} sequential, one per account)`,
+    );
+    line('ratio p50 second step (backup) / argon2id verify', `${fmt(backupP50 / verifyP50, 2)}`);
+    line('ratio p50 second step (backup) / sign-in', `${fmt(backupP50 / signInP50, 2)}`);
 
     const log = server
       .log()

@@ -35,6 +35,30 @@ function buildHasRoute(route: string): boolean {
   }
 }
 
+/**
+ * The id of a server action in the production build, from Next.js's server reference manifest,
+ * for actions that no server-rendered form names (see callServerAction in bench/forms.ts).
+ */
+export function serverActionId(filename: string, exportedName: string): string {
+  const path = join(ROOT, '.next', 'server', 'server-reference-manifest.json');
+  let manifest: { node?: Record<string, { filename?: string; exportedName?: string }> };
+  try {
+    manifest = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const ids = Object.entries(manifest.node ?? {})
+    .filter(([, entry]) => entry.filename === filename && entry.exportedName === exportedName)
+    .map(([id]) => id);
+  if (ids.length !== 1) {
+    throw new Error(
+      `the production build has ${ids.length} server actions ${exportedName} in ${filename} (expected 1; ` +
+        'built before it, or renamed?)',
+    );
+  }
+  return ids[0] as string;
+}
+
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const probe = createServer();

@@ -62,17 +62,17 @@ export function SetupAuthenticator({
   const [state, start, pending] = useActionState(startSetupAction, { ok: false } as MfaActionState);
   const [copied, setCopied] = useState(false);
   const enrollment = state.enrollment;
+  // The form posts straight to the server action (so it also works before hydration); the panel
+  // learns that a set-up is under way from its result.
+  useEffect(() => {
+    if (enrollment) onStart();
+  }, [enrollment, onStart]);
 
   if (!enrollment) {
     return (
       <div className="form">
         {state.error ? <Alert>{state.error}</Alert> : null}
-        <form
-          action={(formData) => {
-            onStart();
-            start(formData);
-          }}
-        >
+        <form action={start}>
           <SubmitButton pending={pending} pendingLabel="Preparing…">
             Set up authenticator app
           </SubmitButton>

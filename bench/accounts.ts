@@ -1,0 +1,207 @@
+// Accounts for the bench, made and used the way a person does over HTTP: the registration form,
+// two-factor enrollment on /settings/security, and the two sign-in steps (/login, /login/verify).
+import { randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
+import {
+  type ActionResult,
+  actionFormFields,
+  CookieJar,
+  callServerAction,
+  expectSignedIn,
+  formData,
+  SESSION_COOKIE,
+  submitAction,
+} from './forms';
+import { serverActionId } from './server';
+
+export const CHALLENGE_COOKIE = 'latchkey.mfa';
+const SECURITY_PAGE = '/settings/security';
+const SECURITY_ACTIONS = 'app/(app)/settings/security/actions.ts';
+/** lib/action-state.ts: what a form's useActionState starts from. */
+const INITIAL_STATE = { ok: false };
+const TOTP_PERIOD_S = 30;
+
+export type Account = { email: string; password: string };
+
+export type MfaAccount = Account & {
+  secret: string;
+  /** Unused backup codes, as shown at enrollment (`XXXXX-XXXXX`). */
+  backupCodes: string[];
+  /** The last 30-second step whose authenticator code the app accepted for this account. */
+  lastTotpStep: number;
+};
+
+/** A new account through the registration form; `jar` ends up holding its session cookie. */
+export async function register(baseUrl: string, jar = new CookieJar()): Promise<Account> {
+  const email = `bench-${randomBytes(6).toString('hex')}@example.com`;
+  const password = `${randomBytes(18).toString('base64url')}-Lk7`;
+  const fields = await actionFormFields(`${baseUrl}/register`);
+  expectSignedIn(
+    'register',
+    await submitAction(
+      `${baseUrl}/register`,
+      formData(fields, { email, password, confirmPassword: password }),
+      jar,
+    ),
+    '/dashboard',
+  );
+  return { email, password };
+}
+
+const timeStep = (epochSeconds: number) => Math.floor(epochSeconds / TOTP_PERIOD_S);
+
+/** The authenticator code for a 30-second step, as an app with the key shows it. */
+function totpCode(secret: string, step: number): Promise<string> {
+  return generate({ secret, epoch: step * TOTP_PERIOD_S });
+}
+
+async function securityPage(baseUrl: string, jar: CookieJar): Promise<string> {
+  const response = await fetch(`${baseUrl}${SECURITY_PAGE}`, { headers: jar.headers(), redirect: 'manual' });
+  jar.update(response);
+  const html = await response.text();
+  if (response.status !== 200)
+    throw new Error(`GET ${SECURITY_PAGE} answered ${response.status}, expected 200`);
+  return html;
+}
+
+/** `text` in the page, across the `<!-- -->` React puts between adjacent text parts. */
+function expectText(what: string, html: string, text: string): void {
+  if (!html.replaceAll('<!-- -->', '').includes(text))
+    throw new Error(`${what}: the page does not say "${text}"`);
+}
+
+/**
+ * A registered account with two-factor on, enrolled on /settings/security: "Set up authenticator
+ * app", then the current code from the key, then "Verify and enable", which answers with the ten
+ * backup codes. Both forms are bound to client functions (no `$ACTION_` inputs in the server
+ * HTML, so they work only after hydration): driven as the hydrated page drives them.
+ */
+export async function registerWithTwoFactor(baseUrl: string): Promise<MfaAccount> {
+  const jar = new CookieJar();
+  const account = await register(baseUrl, jar);
+  const url = `${baseUrl}${SECURITY_PAGE}`;
+  const before = await securityPage(baseUrl, jar);
+  expectText('security settings before enrollment', before, 'Two-factor authentication is off');
+  expectText('security settings before enrollment', before, 'Set up authenticator app');
+
+  const setup = await callServerAction(
+    url,
+    serverActionId(SECURITY_ACTIONS, 'startSetupAction'),
+    [INITIAL_STATE, new FormData()],
+    jar,
+  );
+  const secret = (setup.result as { enrollment?: { secret?: unknown } }).enrollment?.secret;
+  if (typeof secret !== 'string' || !/^[A-Z2-7]{32}$/.test(secret)) {
+    throw new Error(`set up authenticator app: no base32 key in the answer: ${JSON.stringify(setup.result)}`);
+  }
+
+  const step = timeStep(Math.floor(Date.now() / 1000));
+  const enableForm = new FormData();
+  enableForm.append('code', await totpCode(secret, step));
+  const enable = await callServerAction(
+    url,
+    serverActionId(SECURITY_ACTIONS, 'enableAction'),
+    [INITIAL_STATE, enableForm],
+    jar,
+  );
+  const codes = (enable.result as { backupCodes?: unknown }).backupCodes;
+  if (
+    !Array.isArray(codes) ||
+    codes.length !== 10 ||
+    !codes.every((c) => typeof c === 'string' && /^[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(c))
+  ) {
+    throw new Error(`verify and enable: expected 10 backup codes, got ${JSON.stringify(enable.result)}`);
+  }
+  // Enabling signs out every other session and rotates this one: the jar has the new cookie.
+  const after = await securityPage(baseUrl, jar);
+  expectText('security settings after enrollment', after, 'Two-factor authentication is on');
+  expectText('security settings after enrollment', after, '10 backup codes left');
+  return { ...account, secret, backupCodes: [...codes] as string[], lastTotpStep: step };
+}
+
+export type SecondStep = {
+  /** The server side of the second step: POST of the code to the 303 to /dashboard. */
+  ms: number;
+  result: ActionResult & { body: string };
+};
+
+/**
+ * Both sign-in steps in a new browser (an empty jar): the password form, which must answer with
+ * the challenge cookie and /login/verify; the verify page (`?method=backup` for the backup-code
+ * form); then the timed POST of `code`, which must sign in: 303 to /dashboard, a session cookie
+ * and no challenge cookie left. Finally /dashboard with that cookie must show the account.
+ */
+async function signInWithSecondStep(
+  baseUrl: string,
+  account: Account,
+  method: 'totp' | 'backup',
+  code: () => Promise<string> | string,
+): Promise<SecondStep> {
+  const jar = new CookieJar();
+  const loginFields = await actionFormFields(`${baseUrl}/login`, { jar });
+  const password = await submitAction(
+    `${baseUrl}/login`,
+    formData(loginFields, { email: account.email, password: account.password, callbackUrl: '/dashboard' }),
+    jar,
+  );
+  const verifyPath = `/login/verify?${new URLSearchParams({ callbackUrl: '/dashboard' })}`;
+  if (
+    password.status !== 303 ||
+    password.location !== verifyPath ||
+    !jar.get(CHALLENGE_COOKIE) ||
+    jar.get(SESSION_COOKIE)
+  ) {
+    throw new Error(
+      `password step of a two-factor account: expected 303 to ${verifyPath} with a ${CHALLENGE_COOKIE} cookie ` +
+        `and no session, got ${password.status}${password.location ? ` to ${password.location}` : ''}; ` +
+        `cookies: ${jar.header() || 'none'}`,
+    );
+  }
+  const pageUrl = `${baseUrl}${verifyPath}${method === 'backup' ? '&method=backup' : ''}`;
+  const field = method === 'backup' ? 'backupCode' : 'code';
+  const fields = await actionFormFields(pageUrl, { jar, input: field });
+  const data = formData(fields, { [field]: await code() });
+  const t0 = performance.now();
+  const result = await submitAction(pageUrl, data, jar);
+  const ms = performance.now() - t0;
+  expectSignedIn(
+    `second step (${method === 'backup' ? 'backup code' : 'authenticator code'})`,
+    result,
+    '/dashboard',
+  );
+  if (jar.get(CHALLENGE_COOKIE))
+    throw new Error(`second step: the ${CHALLENGE_COOKIE} cookie was not cleared`);
+  const dashboard = await fetch(`${baseUrl}/dashboard`, { headers: jar.headers(), redirect: 'manual' });
+  const html = await dashboard.text();
+  if (dashboard.status !== 200 || !html.includes(account.email)) {
+    throw new Error(
+      `after the second step, GET /dashboard answered ${dashboard.status} without the account's email`,
+    );
+  }
+  return { ms, result };
+}
+
+/** Sign in with the account's next unused backup code (spent: removed from the account). */
+export function signInWithBackupCode(baseUrl: string, account: MfaAccount): Promise<SecondStep> {
+  const code = account.backupCodes.shift();
+  if (!code) throw new Error(`${account.email} has no backup code left`);
+  return signInWithSecondStep(baseUrl, account, 'backup', () => code);
+}
+
+/**
+ * Sign in with an authenticator code. A code works once per 30-second step, so this uses the
+ * current step, or the next one (which the app accepts, ±1 step) when the current one is spent;
+ * it waits only when both are.
+ */
+export function signInWithTotp(baseUrl: string, account: MfaAccount): Promise<SecondStep> {
+  return signInWithSecondStep(baseUrl, account, 'totp', async () => {
+    let now = Date.now() / 1000;
+    const step = Math.max(timeStep(now), account.lastTotpStep + 1);
+    while (step > timeStep(now) + 1) {
+      await new Promise((r) => setTimeout(r, ((timeStep(now) + 1) * TOTP_PERIOD_S - now) * 1000 + 50));
+      now = Date.now() / 1000;
+    }
+    account.lastTotpStep = step;
+    return totpCode(account.secret, step);
+  });
+}
