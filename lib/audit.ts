@@ -21,7 +21,8 @@ export type AuditType =
   | 'mfa_locked'
   | 'backup_code_used'
   | 'backup_codes_regenerated'
-  | 'mfa_disabled';
+  | 'mfa_disabled'
+  | 'password_changed';
 
 export type AuditDetail = Record<string, string | number | boolean>;
 

@@ -26,6 +26,9 @@ export const messages = {
   challengeExhausted: 'Too many wrong codes. Please enter your email and password again.',
   mfaAlreadyOn: 'Two-factor authentication is already on.',
   enrollmentMissing: 'Start the set-up again: this set-up has expired or was replaced.',
+  passwordUnchanged: 'Choose a password different from your current one',
+  currentPasswordWrong: 'Your current password is not correct',
+  passwordChanged: 'Your password was changed. Every other session was signed out.',
   serverError: 'Something went wrong on our side. Nothing was changed; please try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',
 } as const;

@@ -13,7 +13,7 @@ export type PasswordSignInResult =
   | { ok: false; reason: 'rate_limited'; retryAt: number };
 
 /** Limiter key for an account: the email's hash, so Redis keys hold no addresses. */
-function accountKey(email: string): string {
+export function accountKey(email: string): string {
   return createHash('sha256').update(email).digest('hex').slice(0, 32);
 }
 

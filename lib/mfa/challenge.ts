@@ -53,15 +53,17 @@ export async function uncountAttempt(token: string): Promise<void> {
   await store().redis.decr(attemptsKey(token));
 }
 
-/** Redeem the challenge: of concurrent redeemers, exactly one gets the payload (GETDEL). */
+/**
+ * Redeem the challenge: of concurrent redeemers, exactly one gets the payload (GETDEL). The
+ * attempt counter is left to expire: deleting it would let a guess already in flight count
+ * from 1 again.
+ */
 export async function consumeChallenge(token: string): Promise<ChallengePayload | null> {
-  const redis = store().redis;
-  const payload = parse(await redis.getdel<unknown>(key(token)));
-  await redis.del(attemptsKey(token));
-  return payload;
+  return parse(await store().redis.getdel<unknown>(key(token)));
 }
 
+/** End the challenge (its counter expires on its own, as in consumeChallenge). */
 export async function endChallenge(token: unknown): Promise<void> {
   if (!wellFormed(token)) return;
-  await store().redis.del(key(token), attemptsKey(token));
+  await store().redis.del(key(token));
 }

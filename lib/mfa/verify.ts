@@ -1,8 +1,40 @@
 import 'server-only';
 import { recordEvent } from '@/lib/audit';
 import type { RequestContext } from '@/lib/http/request-context';
+import { store } from '@/lib/kv';
 import { consume } from '@/lib/rate-limit';
 import { type SecondFactorMethod, spendBackupCode, spendTotpCode } from './factors';
+
+/**
+ * The limiter counts failures in fixed 15-minute windows; the lock that the tenth failure sets
+ * lasts a full 15 minutes from then, whenever in the window it came.
+ */
+const LOCK_MS = 15 * 60 * 1000;
+const lockKey = (userId: string) => `latchkey:mfa-lock:${userId}`;
+
+async function lockedUntil(userId: string): Promise<number | null> {
+  const until = Number(await store().redis.get<number | string>(lockKey(userId)));
+  return Number.isFinite(until) && until > Date.now() ? until : null;
+}
+
+async function lock(userId: string): Promise<number> {
+  const until = Date.now() + LOCK_MS;
+  // NX: a lock already running keeps its end.
+  await store().redis.set(lockKey(userId), String(until), { px: LOCK_MS, nx: true });
+  return (await lockedUntil(userId)) ?? until;
+}
+
+/** The failure that used the last attempt starts the lock. */
+async function lockIfLast(
+  remaining: number,
+  userId: string,
+  ctx: RequestContext,
+  purpose: string,
+): Promise<void> {
+  if (remaining > 0) return;
+  await lock(userId);
+  await recordEvent('mfa_locked', ctx, { userId, detail: { purpose, started: true } });
+}
 
 export type SecondFactorResult =
   | { ok: true; method: SecondFactorMethod; backupCodesLeft?: number }
@@ -24,10 +56,16 @@ export async function checkSecondFactor(
   purpose: 'sign_in' | 'step_up',
   precheck?: () => Promise<boolean>,
 ): Promise<SecondFactorResult> {
+  const until = await lockedUntil(userId);
+  if (until) {
+    await recordEvent('mfa_locked', ctx, { userId, detail: { purpose } });
+    return { ok: false, reason: 'rate_limited', retryAt: until };
+  }
   const attempt = await consume('mfaAccount', userId);
   if (!attempt.allowed) {
+    const lockEnds = await lock(userId);
     await recordEvent('mfa_locked', ctx, { userId, detail: { purpose } });
-    return { ok: false, reason: 'rate_limited', retryAt: attempt.retryAt };
+    return { ok: false, reason: 'rate_limited', retryAt: Math.max(lockEnds, attempt.retryAt) };
   }
   try {
     if (precheck && !(await precheck())) {
@@ -35,6 +73,7 @@ export async function checkSecondFactor(
         userId,
         detail: { purpose, method, reason: 'password' },
       });
+      await lockIfLast(attempt.remaining, userId, ctx, purpose);
       return { ok: false, reason: 'invalid' };
     }
     let backupCodesLeft: number | undefined;
@@ -48,6 +87,7 @@ export async function checkSecondFactor(
     }
     if (!valid) {
       await recordEvent('mfa_verify_failure', ctx, { userId, detail: { purpose, method } });
+      await lockIfLast(attempt.remaining, userId, ctx, purpose);
       return { ok: false, reason: 'invalid' };
     }
     await attempt.refund();

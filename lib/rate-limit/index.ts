@@ -24,7 +24,7 @@ export const LIMITS = {
 export type LimiterName = keyof typeof LIMITS;
 
 export type Attempt =
-  | { allowed: true; refund: () => Promise<void> }
+  | { allowed: true; remaining: number; refund: () => Promise<void> }
   | { allowed: false; retryAt: number; limiter: LimiterName };
 
 const cache = new WeakMap<Store, Map<LimiterName, Ratelimit>>();
@@ -84,6 +84,7 @@ export async function consume(name: LimiterName, id: string): Promise<Attempt> {
   const windowEnds = result.reset;
   return {
     allowed: true,
+    remaining: result.remaining,
     // Give the attempt back (a success, or a fault on our side); past its window it no longer counts.
     refund: async () => {
       if (Date.now() >= windowEnds) return;
@@ -109,6 +110,7 @@ export async function consumeAll(checks: { name: LimiterName; id: string }[]): P
   }
   return {
     allowed: true,
+    remaining: Math.min(...attempts.map((a) => (a.allowed ? a.remaining : 0))),
     refund: async () => {
       await Promise.all(attempts.map((a) => (a.allowed ? a.refund() : undefined)));
     },

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
 import { authenticatedAction } from '@/lib/actions';
 import { recordEvent } from '@/lib/audit';
+import { changePassword } from '@/lib/auth/change-password';
 import { getSession, type SessionDTO } from '@/lib/auth/dal';
 import { startSession } from '@/lib/auth/session-cookie';
 import { revokeOtherSessions, revokeSession, revokeUserSession } from '@/lib/auth/sessions';
@@ -13,6 +14,7 @@ import { messages, tooManyAttempts } from '@/lib/messages';
 import { beginEnrollment, completeEnrollment, disableMfa, regenerateBackupCodes } from '@/lib/mfa/factors';
 import { stepUp } from '@/lib/mfa/step-up';
 import { consume } from '@/lib/rate-limit';
+import { changePasswordSchema } from '@/lib/validation/account';
 import { enableSchema, revokeSessionSchema, stepUpSchema } from '@/lib/validation/mfa';
 
 export type MfaActionState = ActionState & {
@@ -132,3 +134,23 @@ export async function revokeOtherSessionsAction(): Promise<void> {
   }
   revalidatePath(PAGE);
 }
+
+export const changePasswordAction = authenticatedAction(
+  changePasswordSchema,
+  {},
+  async ({ currentPassword, newPassword }, session) => {
+    const result = await changePassword(
+      { id: session.userId, email: session.email },
+      currentPassword,
+      newPassword,
+      session.id,
+      await requestContext(),
+    );
+    if (!result.ok) {
+      if ('reason' in result) return { ok: false, error: tooManyAttempts(result.retryAt) };
+      return { ok: false, fieldErrors: { [result.field]: result.message } };
+    }
+    revalidatePath(PAGE);
+    return { ok: true };
+  },
+);

@@ -18,6 +18,7 @@ const LABELS: Record<AuditType, string> = {
   backup_code_used: 'Backup code used',
   backup_codes_regenerated: 'Backup codes regenerated',
   mfa_disabled: 'Two-factor authentication turned off',
+  password_changed: 'Password changed',
 };
 
 export function ActivityPanel({ events }: { events: AuditEventDTO[] }) {

@@ -7,6 +7,7 @@ import { mfaStatus } from '@/lib/mfa/factors';
 import { SignOutButton } from '../../sign-out-button';
 import { ActivityPanel } from './activity-panel';
 import { formatWhen } from './format';
+import { PasswordPanel } from './password-panel';
 import { SessionsPanel } from './sessions-panel';
 import { TwoFactorPanel } from './two-factor-panel';
 
@@ -40,6 +41,7 @@ export default async function SecuritySettingsPage() {
         </nav>
       </section>
       <TwoFactorPanel enabled={status.enabled} backupCodesLeft={status.backupCodesLeft} />
+      <PasswordPanel email={session.email} />
       <SessionsPanel sessions={sessions} currentId={session.id} />
       <ActivityPanel events={events} />
     </div>

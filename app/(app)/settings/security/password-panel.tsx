@@ -1,0 +1,63 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+import { ActionForm } from '@/components/action-form';
+import { PasswordStrength } from '@/components/password-strength';
+import { Alert } from '@/components/ui/alert';
+import { Field } from '@/components/ui/field';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { useActionForm } from '@/components/use-action-form';
+import { messages } from '@/lib/messages';
+import { changePasswordSchema } from '@/lib/validation/account';
+import { changePasswordAction } from './actions';
+
+export function PasswordPanel({ email }: { email: string }) {
+  const f = useActionForm(changePasswordSchema, changePasswordAction);
+  const newPassword = f.form.watch('newPassword') ?? '';
+  const doneRef = useRef<HTMLDivElement>(null);
+  const { state, form } = f;
+  // On success, clear both fields (never keep a password around) and announce it.
+  useEffect(() => {
+    if (state.ok) {
+      form.reset();
+      doneRef.current?.focus();
+    }
+  }, [state, form]);
+
+  return (
+    <section className="panel" aria-labelledby="password-title">
+      <h2 id="password-title">Password</h2>
+      {state.ok ? (
+        <div ref={doneRef} tabIndex={-1}>
+          <Alert tone="success">{messages.passwordChanged}</Alert>
+        </div>
+      ) : null}
+      <ActionForm form={f}>
+        <Field
+          id="currentPassword"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={f.errorFor('currentPassword')}
+          {...f.form.register('currentPassword')}
+        />
+        <Field
+          id="newPassword"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={12}
+          maxLength={512}
+          error={f.errorFor('newPassword')}
+          hint={<PasswordStrength password={String(newPassword)} email={email} />}
+          {...f.form.register('newPassword')}
+        />
+        <SubmitButton pending={f.pending} pendingLabel="Changing password…">
+          Change password
+        </SubmitButton>
+      </ActionForm>
+    </section>
+  );
+}
