@@ -5,7 +5,13 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { env } = await import('./lib/env');
-  env();
+  try {
+    env();
+  } catch (error) {
+    // A bad setting stops the server rather than leaving it up answering 500s.
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
   const { db, dbKind } = await import('./lib/db/client');
   await db();
   console.info(`latchkey: database ready (${await dbKind()})`);

@@ -15,7 +15,7 @@ test('changing the password signs out other sessions; the old password stops wor
   await signIn(otherPage, email, oldPassword);
 
   await page.goto('/settings/security');
-  const panel = page.getByRole('region', { name: 'Password' });
+  const panel = page.getByRole('region', { name: 'Change your password' });
   await panel.getByLabel('Current password').fill('not-the-current-password');
   await panel.getByLabel('New password').fill(newPassword);
   await panel.getByRole('button', { name: 'Change password' }).click();

@@ -16,6 +16,9 @@ function decodedLength(b64: string): number {
   }
 }
 
+const ADDR_SPEC = '[^\\s<>@,;"]+@[^\\s<>@,;"]+';
+const MAILBOX = new RegExp(`^(?:${ADDR_SPEC}|(?:"[^"\\r\\n]*" ?|[^<>",;\\r\\n]*)<${ADDR_SPEC}>)$`);
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -36,8 +39,22 @@ const schema = z
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .max(320)
+      // One mailbox, bare or with a display name; a header value, so a line break (which would
+      // let it add headers of its own) or a second address is refused.
+      .refine((v) => MAILBOX.test(v), 'must be one address, such as `Latchkey <no-reply@example.com>`')
+      .default('Latchkey <no-reply@localhost>'),
+    MAIL_TRANSPORT: z.enum(['smtp', 'outbox']).optional(),
+    OUTBOX_DIR: z.string().min(1).default('.data/outbox'),
   })
   .superRefine((env, ctx) => {
+    if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_TRANSPORT'], message: 'is smtp, but SMTP_URL is not set' });
+    }
     if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
       ctx.addIssue({
         code: 'custom',
@@ -73,7 +90,7 @@ let cached: Env | undefined;
 export function env(): Env {
   if (!cached) {
     // Named one by one (no spread of process.env), so the edge bundle reads exactly these.
-    cached = parseEnv({
+    const parsed = parseEnv({
       NODE_ENV: process.env.NODE_ENV,
       APP_URL: process.env.APP_URL,
       APP_NAME: process.env.APP_NAME,
@@ -85,9 +102,51 @@ export function env(): Env {
       UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_REDIS_REST_TOKEN,
       REDIS_URL: process.env.REDIS_URL,
       TRUST_PROXY_HOPS: process.env.TRUST_PROXY_HOPS,
+      SMTP_URL: process.env.SMTP_URL,
+      MAIL_FROM: process.env.MAIL_FROM,
+      MAIL_TRANSPORT: process.env.MAIL_TRANSPORT,
+      OUTBOX_DIR: process.env.OUTBOX_DIR,
     });
+    // The mail transport is decided at start-up too (instrumentation calls env()), so a
+    // production server that would keep reset links in a local outbox does not start at all.
+    mailTransportKind(parsed);
+    cached = parsed;
   }
   return cached;
+}
+
+export type MailTransportKind = 'smtp' | 'outbox';
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Which transport sends mail: SMTP when SMTP_URL is set (unless MAIL_TRANSPORT=outbox), else the
+ * outbox. The outbox keeps live reset links in files on this machine, so a production server
+ * whose public URL is not this machine refuses to fall back to it: silently "sending" mail
+ * nobody receives, to a folder anyone with shell access can read, is worse than not starting.
+ * Setting MAIL_TRANSPORT=outbox says the fallback is meant (a staging box, a demo).
+ *
+ * Kept out of parseEnv so the settings of every other part parse on their own; env() calls it.
+ */
+export function mailTransportKind(
+  settings: Pick<Env, 'NODE_ENV' | 'APP_URL' | 'SMTP_URL' | 'MAIL_TRANSPORT'>,
+): MailTransportKind {
+  if (settings.MAIL_TRANSPORT === 'outbox') return 'outbox';
+  if (settings.SMTP_URL) return 'smtp';
+  if (settings.MAIL_TRANSPORT === 'smtp') {
+    throw new Error('Invalid settings:\n  MAIL_TRANSPORT: is smtp, but SMTP_URL is not set');
+  }
+  if (settings.NODE_ENV === 'production' && !LOCAL_HOSTS.has(new URL(settings.APP_URL).hostname)) {
+    throw new Error(
+      [
+        'Invalid settings:',
+        `  SMTP_URL, MAIL_TRANSPORT: SMTP_URL is not set, and a production server for ${new URL(settings.APP_URL).origin}`,
+        '    will not keep its mail (live reset links) in a local outbox. Set SMTP_URL (smtp:// or smtps://),',
+        '    or MAIL_TRANSPORT=outbox to use the outbox on purpose.',
+      ].join('\n'),
+    );
+  }
+  return 'outbox';
 }
 
 /** Cookies get `Secure` and the `__Host-` prefix exactly when the app is served over https. */

@@ -1,5 +1,6 @@
 // The server Playwright tests: a production build on embedded defaults, with a fresh PGlite
-// directory each run so state from an earlier run (users, lockouts) cannot leak into this one.
+// directory and outbox each run, so state from an earlier run (users, lockouts, mail) cannot leak
+// into this one.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
@@ -9,7 +10,16 @@ const run = (cmd, args, env = process.env) => {
 };
 
 const dir = '.data/e2e-pglite';
+const outbox = '.data/e2e-outbox';
 rmSync(dir, { recursive: true, force: true });
+rmSync(outbox, { recursive: true, force: true });
 run('npx', ['next', 'build']);
 run('node', ['scripts/ensure-env.mjs']);
-run('node', ['server.mjs'], { ...process.env, NODE_ENV: 'production', PGLITE_DIR: dir });
+run('node', ['server.mjs'], {
+  ...process.env,
+  NODE_ENV: 'production',
+  PGLITE_DIR: dir,
+  OUTBOX_DIR: outbox,
+  // Links in mail must point at this server.
+  APP_URL: `http://localhost:${process.env.PORT ?? 3210}`,
+});

@@ -26,7 +26,7 @@ export function PasswordPanel({ email }: { email: string }) {
 
   return (
     <section className="panel" aria-labelledby="password-title">
-      <h2 id="password-title">Password</h2>
+      <h2 id="password-title">Change your password</h2>
       {state.ok ? (
         <div ref={doneRef} tabIndex={-1}>
           <Alert tone="success">{messages.passwordChanged}</Alert>
