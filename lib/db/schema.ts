@@ -84,5 +84,29 @@ export const auditEvents = pgTable(
   (t) => [index('audit_events_user_created_idx').on(t.userId, t.createdAt)],
 );
 
+/**
+ * One-time links sent by email (verify address, reset password, change address). Only the
+ * SHA-256 of the 256-bit token is stored, so a dump holds no live link; used_at makes each link
+ * single use by one conditional UPDATE, and issuing a new link marks the older ones used
+ * (lib/auth/email-tokens.ts).
+ */
+export const emailTokens = pgTable(
+  'email_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').$type<'verify_email' | 'reset_password' | 'change_email'>().notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    // The address being confirmed, for change_email only; applied when the link is redeemed.
+    newEmail: text('new_email'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('email_tokens_user_purpose_idx').on(t.userId, t.purpose)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
