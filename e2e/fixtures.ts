@@ -92,3 +92,22 @@ export async function signInWithTotp(
   await expect(page).toHaveURL(/\/dashboard$/);
   return step;
 }
+
+/**
+ * The newest link to `path` in mail to `to`, read from /dev/outbox as a person would read their
+ * inbox (the e2e server keeps mail there). Waits a little for the mail to arrive.
+ */
+export async function linkFromMail(page: Page, to: string, path: string): Promise<string> {
+  let href: string | null = null;
+  await expect(async () => {
+    await page.goto('/dev/outbox');
+    const message = page
+      .getByTestId('outbox')
+      .getByRole('listitem')
+      .filter({ hasText: `To: ${to}` })
+      .first();
+    href = await message.locator(`a[href*="${path}"]`).first().getAttribute('href', { timeout: 1_000 });
+    expect(href).toBeTruthy();
+  }).toPass({ timeout: 15_000 });
+  return href ?? '';
+}

@@ -22,7 +22,9 @@ export type AuditType =
   | 'backup_code_used'
   | 'backup_codes_regenerated'
   | 'mfa_disabled'
-  | 'password_changed';
+  | 'password_changed'
+  | 'email_verification_sent'
+  | 'email_verified';
 
 export type AuditDetail = Record<string, string | number | boolean>;
 

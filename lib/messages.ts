@@ -29,6 +29,8 @@ export const messages = {
   passwordUnchanged: 'Choose a password different from your current one',
   currentPasswordWrong: 'Your current password is not correct',
   passwordChanged: 'Your password was changed. Every other session was signed out.',
+  linkInvalid: 'This link is invalid, already used, or expired. Sign in and ask for a new one.',
+  mailFailed: 'We could not send the email just now. Please try again in a few minutes.',
   serverError: 'Something went wrong on our side. Nothing was changed; please try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',
 } as const;

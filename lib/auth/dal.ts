@@ -12,7 +12,15 @@ import { type ActiveSession, validateSession } from './sessions';
  */
 export type SessionDTO = Pick<
   ActiveSession,
-  'id' | 'userId' | 'email' | 'remember' | 'ipAddress' | 'createdAt' | 'expiresAt' | 'mfaEnabled'
+  | 'id'
+  | 'userId'
+  | 'email'
+  | 'remember'
+  | 'ipAddress'
+  | 'createdAt'
+  | 'expiresAt'
+  | 'mfaEnabled'
+  | 'emailVerified'
 >;
 
 export const getSession = cache(async (): Promise<SessionDTO | null> => {
@@ -29,6 +37,7 @@ export const getSession = cache(async (): Promise<SessionDTO | null> => {
     createdAt: session.createdAt,
     expiresAt: session.expiresAt,
     mfaEnabled: session.mfaEnabled,
+    emailVerified: session.emailVerified,
   };
 });
 

@@ -21,6 +21,7 @@ export type ActiveSession = {
   createdAt: Date;
   expiresAt: Date;
   mfaEnabled: boolean;
+  emailVerified: boolean;
 };
 
 /** A new session with a new random id, every sign-in. Returns the secret token for the cookie. */
@@ -60,6 +61,7 @@ export async function validateSession(token: string): Promise<ActiveSession | nu
       id: sessions.id,
       userId: sessions.userId,
       email: users.email,
+      emailVerifiedAt: users.emailVerifiedAt,
       remember: sessions.remember,
       ipAddress: sessions.ipAddress,
       createdAt: sessions.createdAt,
@@ -80,8 +82,8 @@ export async function validateSession(token: string): Promise<ActiveSession | nu
   if (now.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
     await database.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.id));
   }
-  const { lastSeenAt: _, mfaVerified: __, mfaEnabledAt, ...session } = row;
-  return { ...session, mfaEnabled: mfaEnabledAt !== null };
+  const { lastSeenAt: _, mfaVerified: __, mfaEnabledAt, emailVerifiedAt, ...session } = row;
+  return { ...session, mfaEnabled: mfaEnabledAt !== null, emailVerified: emailVerifiedAt !== null };
 }
 
 export async function revokeSession(id: string): Promise<void> {

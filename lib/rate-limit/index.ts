@@ -19,6 +19,8 @@ export const LIMITS = {
   mfaSetup: { tokens: 3, window: '1 h' },
   /** Codes tried while enrolling, per user. */
   mfaEnroll: { tokens: 10, window: '15 m' },
+  /** Verification emails asked for, per user (registration sends the first). */
+  verificationEmail: { tokens: 3, window: '1 h' },
 } as const satisfies Record<string, { tokens: number; window: `${number} ${'s' | 'm' | 'h'}` }>;
 
 export type LimiterName = keyof typeof LIMITS;

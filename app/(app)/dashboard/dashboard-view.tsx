@@ -1,18 +1,22 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { SignOutButton } from '../sign-out-button';
 
 /** The dashboard's markup, shared with the benchmark's baseline page (app/bench/dashboard). */
-export function DashboardView({ email }: { email: string }) {
+export function DashboardView({ email, banner }: { email: string; banner?: ReactNode }) {
   return (
-    <section className="card" aria-labelledby="dashboard-title">
-      <h1 id="dashboard-title">Dashboard</h1>
-      <p>Signed in as {email}</p>
-      <nav aria-label="Account" className="actions">
-        <Link className="button button-primary" href="/settings/security">
-          Security settings
-        </Link>
-        <SignOutButton />
-      </nav>
-    </section>
+    <div className="stack">
+      {banner}
+      <section className="card wide" aria-labelledby="dashboard-title">
+        <h1 id="dashboard-title">Dashboard</h1>
+        <p>Signed in as {email}</p>
+        <nav aria-label="Account" className="actions">
+          <Link className="button button-primary" href="/settings/security">
+            Security settings
+          </Link>
+          <SignOutButton />
+        </nav>
+      </section>
+    </div>
   );
 }

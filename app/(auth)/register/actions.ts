@@ -2,6 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { validatedAction } from '@/lib/actions';
+import { sendVerificationEmail } from '@/lib/auth/email-verification';
 import { registerUser } from '@/lib/auth/register';
 import { startSession } from '@/lib/auth/session-cookie';
 import { requestContext } from '@/lib/http/request-context';
@@ -14,6 +15,11 @@ export const registerAction = validatedAction(registerSchema, { echo: ['email'] 
   if (!result.ok) {
     if ('reason' in result) return { ok: false, error: tooManyAttempts(result.retryAt), values };
     return { ok: false, fieldErrors: { [result.field]: result.message }, values };
+  }
+  try {
+    await sendVerificationEmail(result.user, ctx);
+  } catch {
+    // Logged by the mail layer; the account exists, and the dashboard offers to send it again.
   }
   await startSession(result.user.id, false, ctx);
   redirect('/dashboard');

@@ -19,6 +19,8 @@ const LABELS: Record<AuditType, string> = {
   backup_codes_regenerated: 'Backup codes regenerated',
   mfa_disabled: 'Two-factor authentication turned off',
   password_changed: 'Password changed',
+  email_verification_sent: 'Verification email sent',
+  email_verified: 'Email address verified',
 };
 
 export function ActivityPanel({ events }: { events: AuditEventDTO[] }) {
