@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { DashboardView } from '../../(app)/dashboard/dashboard-view';
+import { VerifyBanner } from '../../(app)/dashboard/verify-banner';
 
 /**
  * Benchmark baseline only (`npm run bench`): the dashboard's markup with a fixed email and no
@@ -11,9 +12,12 @@ export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
+const BENCH_EMAIL = 'bench@example.com';
+
 export default function BenchDashboardPage() {
   // Bench-only switch, read here rather than through lib/env.ts: it is not an app setting, only
   // bench/run.ts sets it, and with it unset this route does not exist.
   if (process.env.LATCHKEY_BENCH !== '1') notFound();
-  return <DashboardView email="bench@example.com" />;
+  // The bench's user has not verified its address, so the real page shows the banner too.
+  return <DashboardView email={BENCH_EMAIL} banner={<VerifyBanner email={BENCH_EMAIL} />} />;
 }
