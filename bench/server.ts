@@ -101,6 +101,8 @@ export async function startServer(): Promise<BenchServer> {
     UPSTASH_REDIS_REST_TOKEN: '',
     REDIS_URL: '',
     SMTP_URL: '',
+    MAIL_TRANSPORT: 'outbox',
+    OUTBOX_DIR: join(dir, 'outbox'),
     TRUST_PROXY_HOPS: '0',
     LATCHKEY_BENCH: '1',
   };
