@@ -24,7 +24,13 @@ export type AuditType =
   | 'mfa_disabled'
   | 'password_changed'
   | 'email_verification_sent'
-  | 'email_verified';
+  | 'email_verified'
+  | 'password_reset_requested'
+  | 'password_reset'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'data_exported'
+  | 'account_deleted';
 
 export type AuditDetail = Record<string, string | number | boolean>;
 

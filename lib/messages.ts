@@ -30,6 +30,17 @@ export const messages = {
   currentPasswordWrong: 'Your current password is not correct',
   passwordChanged: 'Your password was changed. Every other session was signed out.',
   linkInvalid: 'This link is invalid, already used, or expired. Sign in and ask for a new one.',
+  resetLinkInvalid: 'This reset link is invalid, already used, or expired. Ask for a new one.',
+  resetRequested:
+    'If an account uses this address, we have sent it a link to reset the password. The link works once, for 1 hour.',
+  passwordReset: 'Your password was reset and every session was signed out. Sign in with your new password.',
+  codeRequired: 'Enter a code from your authenticator app, or one of your backup codes',
+  emailUnchanged: 'This is already your email address',
+  emailChangeSent:
+    'Check the inbox of the new address: your email changes when you open the link we sent (within 1 hour).',
+  emailChanged: 'Your email address was changed.',
+  emailInUse: 'This address is now used by another account. Your email address was not changed.',
+  accountDeleted: 'Your account and everything in it were deleted.',
   mailFailed: 'We could not send the email just now. Please try again in a few minutes.',
   serverError: 'Something went wrong on our side. Nothing was changed; please try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',

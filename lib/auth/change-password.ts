@@ -3,9 +3,11 @@ import { eq } from 'drizzle-orm';
 import { recordEvent } from '@/lib/audit';
 import { db } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
+import { sendSecurityNotice } from '@/lib/email/notices';
 import type { RequestContext } from '@/lib/http/request-context';
 import { messages } from '@/lib/messages';
 import { consume } from '@/lib/rate-limit';
+import { revokeEmailTokens } from './email-tokens';
 import { accountKey } from './login';
 import { hashPassword, verifyPassword } from './password';
 import { passwordPolicyError } from './password-policy';
@@ -40,10 +42,15 @@ export async function changePassword(
     }
     const passwordHash = await hashPassword(newPassword);
     const database = await db();
-    await database.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+    await database.transaction(async (tx) => {
+      await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+      // A reset link asked for earlier would undo this change (OWASP: tokens die with the password).
+      await revokeEmailTokens(user.id, ['reset_password'], tx);
+    });
     await attempt.refund();
     const signedOut = await revokeOtherSessions(user.id, keepSessionId);
     await recordEvent('password_changed', ctx, { userId: user.id, detail: { signedOut } });
+    await sendSecurityNotice(user.id, { kind: 'password_changed' }, ctx);
     return { ok: true, signedOut };
   } catch (error) {
     await attempt.refund();

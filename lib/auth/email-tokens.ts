@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import { db } from '@/lib/db/client';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { type Db, db } from '@/lib/db/client';
 import { emailTokens, users } from '@/lib/db/schema';
 import { hashToken, randomToken } from './tokens';
 
@@ -93,11 +93,13 @@ export async function issueEmailToken(input: {
 export async function redeemEmailToken(
   token: unknown,
   purpose: EmailTokenPurpose,
+  /** A transaction to spend it in, so the token and what it pays for commit together. */
+  executor?: Db,
 ): Promise<RedeemedEmailToken | null> {
   const tokenHash = hashIfWellFormed(token);
   if (!tokenHash || !isPurpose(purpose)) return null;
   const now = new Date();
-  const database = await db();
+  const database = executor ?? (await db());
   const [row] = await database
     .update(emailTokens)
     .set({ usedAt: now })
@@ -137,4 +139,29 @@ export async function peekEmailToken(
     )
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * Disable every unused link of a user (of the given purposes, or all), in the caller's
+ * transaction when given. Used when what a link was sent for no longer holds: the address it
+ * went to is no longer the account's, or the password it would replace was just changed.
+ */
+export async function revokeEmailTokens(
+  userId: string,
+  purposes: readonly EmailTokenPurpose[] = Object.keys(TOKEN_LIFETIME_MS) as EmailTokenPurpose[],
+  executor?: Db,
+): Promise<number> {
+  const database = executor ?? (await db());
+  const revoked = await database
+    .update(emailTokens)
+    .set({ usedAt: new Date() })
+    .where(
+      and(
+        eq(emailTokens.userId, userId),
+        inArray(emailTokens.purpose, [...purposes]),
+        isNull(emailTokens.usedAt),
+      ),
+    )
+    .returning({ id: emailTokens.id });
+  return revoked.length;
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import { recordEvent } from '@/lib/audit';
+import { sendSecurityNotice } from '@/lib/email/notices';
 import type { RequestContext } from '@/lib/http/request-context';
 import { store } from '@/lib/kv';
 import { consume } from '@/lib/rate-limit';
@@ -94,6 +95,7 @@ export async function checkSecondFactor(
     await recordEvent('mfa_verify_success', ctx, { userId, detail: { purpose, method } });
     if (method === 'backup') {
       await recordEvent('backup_code_used', ctx, { userId, detail: { left: backupCodesLeft ?? 0 } });
+      await sendSecurityNotice(userId, { kind: 'backup_code_used', left: backupCodesLeft ?? 0 }, ctx);
     }
     return { ok: true, method, backupCodesLeft };
   } catch (error) {

@@ -21,6 +21,12 @@ export const LIMITS = {
   mfaEnroll: { tokens: 10, window: '15 m' },
   /** Verification emails asked for, per user (registration sends the first). */
   verificationEmail: { tokens: 3, window: '1 h' },
+  /** Reset links asked for per address, known or not (the same answer either way). */
+  passwordResetAddress: { tokens: 3, window: '1 h' },
+  /** Reset links asked for per IP across addresses (mail bombing many inboxes). */
+  passwordResetIp: { tokens: 20, window: '1 h' },
+  /** Address changes asked for per user (each sends a mail to an address of their choosing). */
+  emailChange: { tokens: 3, window: '1 h' },
 } as const satisfies Record<string, { tokens: number; window: `${number} ${'s' | 'm' | 'h'}` }>;
 
 export type LimiterName = keyof typeof LIMITS;

@@ -9,6 +9,7 @@ import { changePassword } from '@/lib/auth/change-password';
 import { getSession, type SessionDTO } from '@/lib/auth/dal';
 import { startSession } from '@/lib/auth/session-cookie';
 import { revokeOtherSessions, revokeSession, revokeUserSession } from '@/lib/auth/sessions';
+import { sendSecurityNotice } from '@/lib/email/notices';
 import { type RequestContext, requestContext } from '@/lib/http/request-context';
 import { messages, tooManyAttempts } from '@/lib/messages';
 import { beginEnrollment, completeEnrollment, disableMfa, regenerateBackupCodes } from '@/lib/mfa/factors';
@@ -70,6 +71,7 @@ export const enableAction = authenticatedAction<typeof enableSchema, MfaActionSt
     await revokeOtherSessions(session.userId, session.id);
     await startSession(session.userId, session.remember, ctx, true);
     await revokeSession(session.id);
+    await sendSecurityNotice(session.userId, { kind: 'mfa_enabled' }, ctx);
     revalidatePath(PAGE);
     return { ok: true, backupCodes };
   },
@@ -99,12 +101,14 @@ function stepUpAction(run: (session: SessionDTO, ctx: RequestContext) => Promise
 export const regenerateAction = stepUpAction(async (session, ctx) => {
   const backupCodes = await regenerateBackupCodes(session.userId);
   await recordEvent('backup_codes_regenerated', ctx, { userId: session.userId });
+  await sendSecurityNotice(session.userId, { kind: 'backup_codes_regenerated' }, ctx);
   return { ok: true, backupCodes };
 });
 
 export const disableAction = stepUpAction(async (session, ctx) => {
   await disableMfa(session.userId);
   await recordEvent('mfa_disabled', ctx, { userId: session.userId });
+  await sendSecurityNotice(session.userId, { kind: 'mfa_disabled' }, ctx);
   return { ok: true };
 });
 

@@ -21,6 +21,13 @@ const LABELS: Record<AuditType, string> = {
   password_changed: 'Password changed',
   email_verification_sent: 'Verification email sent',
   email_verified: 'Email address verified',
+  password_reset_requested: 'Password reset link sent',
+  password_reset: 'Password reset by email link',
+  email_change_requested: 'Email change asked for',
+  email_changed: 'Email address changed',
+  data_exported: 'Data downloaded',
+  // Never shown here (the account is gone); kept for an investigator.
+  account_deleted: 'Account deleted',
 };
 
 export function ActivityPanel({ events }: { events: AuditEventDTO[] }) {

@@ -1,0 +1,135 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { db } from '@/lib/db/client';
+import { users } from '@/lib/db/schema';
+import { env } from '@/lib/env';
+import type { RequestContext } from '@/lib/http/request-context';
+import { composeMail } from './compose';
+import { appLink } from './links';
+import { sendMail } from './send';
+
+/**
+ * Security notices: the mails a person must get when something about their account's security
+ * changed, so that a change they did not make is noticed. Every notice is sent from here, with
+ * the same shape: what happened, when and from where, and what to do if it was not them.
+ */
+export type SecurityNotice =
+  | { kind: 'password_changed' }
+  | { kind: 'password_reset' }
+  | { kind: 'email_changed'; newEmail: string }
+  | { kind: 'mfa_enabled' }
+  | { kind: 'mfa_disabled' }
+  | { kind: 'backup_code_used'; left: number }
+  | { kind: 'backup_codes_regenerated' }
+  | { kind: 'account_deleted' };
+
+type Template = { subject: string; happened: string; extra?: string };
+
+function template(notice: SecurityNotice, appName: string): Template {
+  switch (notice.kind) {
+    case 'password_changed':
+      return {
+        subject: `Your ${appName} password was changed`,
+        happened: 'The password of your account was changed. Every other session was signed out.',
+      };
+    case 'password_reset':
+      return {
+        subject: `Your ${appName} password was reset`,
+        happened:
+          'The password of your account was reset with a link sent to this address. Every session was signed out.',
+      };
+    case 'email_changed':
+      return {
+        subject: `The email address of your ${appName} account was changed`,
+        happened: `The email address of your account was changed from this address to ${notice.newEmail}. Mail about the account now goes there.`,
+      };
+    case 'mfa_enabled':
+      return {
+        subject: `Two-factor authentication is on for your ${appName} account`,
+        happened:
+          'Two-factor authentication was turned on: signing in now also asks for a code from an authenticator app.',
+      };
+    case 'mfa_disabled':
+      return {
+        subject: `Two-factor authentication was turned off for your ${appName} account`,
+        happened: 'Two-factor authentication was turned off: signing in now asks for the password only.',
+      };
+    case 'backup_code_used': {
+      const left = `${notice.left} backup code${notice.left === 1 ? '' : 's'} left`;
+      return {
+        subject: `A backup code was used for your ${appName} account`,
+        happened: `One of your backup codes was used. You have ${left}.`,
+        extra:
+          notice.left <= 3
+            ? 'You are running low: generate new backup codes in your security settings.'
+            : undefined,
+      };
+    }
+    case 'backup_codes_regenerated':
+      return {
+        subject: `New backup codes for your ${appName} account`,
+        happened: 'New backup codes were generated for your account. The old ones no longer work.',
+      };
+    case 'account_deleted':
+      return {
+        subject: `Your ${appName} account was deleted`,
+        happened:
+          'Your account and everything in it were deleted. You will get no more mail from us about it.',
+      };
+  }
+}
+
+/** The bodies of a notice; exported for tests. */
+export function composeNotice(notice: SecurityNotice, ctx: RequestContext, when: Date = new Date()) {
+  const { APP_NAME } = env();
+  const t = template(notice, APP_NAME);
+  const where = `When: ${when.toUTCString()}\nFrom: ${ctx.ip}${ctx.userAgent ? ` (${ctx.userAgent.slice(0, 120)})` : ''}`;
+  const notYou =
+    notice.kind === 'account_deleted'
+      ? 'If you did not do this, reply to this email at once.'
+      : `If you did not do this, reset your password now: ${appLink('/forgot-password')}`;
+  const body = composeMail({
+    paragraphs: [t.happened, ...(t.extra ? [t.extra] : []), where],
+    action:
+      notice.kind === 'account_deleted'
+        ? { label: `Open ${APP_NAME}`, url: appLink('/') }
+        : { label: 'Review your security settings', url: appLink('/settings/security') },
+    after: [notYou],
+  });
+  return { subject: t.subject, ...body };
+}
+
+/**
+ * Send a notice to the account's address, or to `to` (the old address, for an email change; the
+ * last address, for a deleted account). The change it reports has already happened, so a mail
+ * failure is logged (by sendMail, without the address) and swallowed: it must not turn a done
+ * change into an error page that invites the person to do it again.
+ */
+export async function sendSecurityNotice(
+  userId: string,
+  notice: SecurityNotice,
+  ctx: RequestContext,
+  options: { to?: string } = {},
+): Promise<boolean> {
+  try {
+    let to = options.to;
+    if (!to) {
+      const database = await db();
+      const [row] = await database
+        .select({ email: users.email })
+        .from(users)
+        .where(eq(users.id, userId))
+        .limit(1);
+      if (!row) return false;
+      to = row.email;
+    }
+    await sendMail({ to, ...composeNotice(notice, ctx) });
+    return true;
+  } catch (error) {
+    console.error(
+      `latchkey: security notice ${notice.kind} not sent:`,
+      error instanceof Error ? error.message : 'unknown error',
+    );
+    return false;
+  }
+}
