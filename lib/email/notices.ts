@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
 import { env } from '@/lib/env';
+import { describeDevice } from '@/lib/format';
 import type { RequestContext } from '@/lib/http/request-context';
 import { composeMail } from './compose';
 import { appLink } from './links';
@@ -83,7 +84,9 @@ function template(notice: SecurityNotice, appName: string): Template {
 export function composeNotice(notice: SecurityNotice, ctx: RequestContext, when: Date = new Date()) {
   const { APP_NAME } = env();
   const t = template(notice, APP_NAME);
-  const where = `When: ${when.toUTCString()}\nFrom: ${ctx.ip}${ctx.userAgent ? ` (${ctx.userAgent.slice(0, 120)})` : ''}`;
+  // The device as a short name, never the raw user agent: that is the requester's own text, and
+  // a notice must not carry an attacker's words (or links) to the victim.
+  const where = `When: ${when.toUTCString()}\nFrom: ${describeDevice(ctx.userAgent)}, IP address ${ctx.ip}`;
   const notYou =
     notice.kind === 'account_deleted'
       ? 'If you did not do this, reply to this email at once.'

@@ -5,18 +5,25 @@ import { useActionState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { initialState } from '@/lib/action-state';
-import { verifyEmailAction } from './actions';
+import { type VerifyEmailState, verifyEmailAction } from './actions';
 
 /**
  * A button, not an automatic GET: mail scanners and link previews open links, and must not
  * spend a one-time token on the person's behalf.
  */
 export function VerifyEmailForm({ token }: { token: string }) {
-  const [state, verify, pending] = useActionState(verifyEmailAction, initialState);
+  const [state, verify, pending] = useActionState<VerifyEmailState, FormData>(
+    verifyEmailAction,
+    initialState,
+  );
   if (state.ok) {
     return (
       <>
-        <Alert tone="success">Your email address is verified.</Alert>
+        <Alert tone="success">
+          {state.changedTo
+            ? `Your email address is now ${state.changedTo}. Sign in with it from now on.`
+            : 'Your email address is verified.'}
+        </Alert>
         <p>
           <Link href="/dashboard">Go to your dashboard</Link>
         </p>

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
 import { authenticatedAction } from '@/lib/actions';
 import { recordEvent } from '@/lib/audit';
+import { requestEmailChange } from '@/lib/auth/change-email';
 import { changePassword } from '@/lib/auth/change-password';
 import { getSession, type SessionDTO } from '@/lib/auth/dal';
 import { startSession } from '@/lib/auth/session-cookie';
@@ -15,7 +16,7 @@ import { messages, tooManyAttempts } from '@/lib/messages';
 import { beginEnrollment, completeEnrollment, disableMfa, regenerateBackupCodes } from '@/lib/mfa/factors';
 import { stepUp } from '@/lib/mfa/step-up';
 import { consume } from '@/lib/rate-limit';
-import { changePasswordSchema } from '@/lib/validation/account';
+import { changeEmailSchema, changePasswordSchema } from '@/lib/validation/account';
 import { enableSchema, revokeSessionSchema, stepUpSchema } from '@/lib/validation/mfa';
 
 export type MfaActionState = ActionState & {
@@ -156,5 +157,28 @@ export const changePasswordAction = authenticatedAction(
     }
     revalidatePath(PAGE);
     return { ok: true };
+  },
+);
+
+export type ChangeEmailState = ActionState & { sentTo?: string };
+
+/** Nothing changes here: the new address gets a link, and the change happens when it is opened. */
+export const changeEmailAction = authenticatedAction<typeof changeEmailSchema, ChangeEmailState>(
+  changeEmailSchema,
+  { echo: ['newEmail'] },
+  async ({ newEmail, password, code }, session, values) => {
+    const result = await requestEmailChange(
+      { id: session.userId, email: session.email },
+      newEmail,
+      password,
+      code,
+      await requestContext(),
+    );
+    if (result.ok) {
+      revalidatePath(PAGE);
+      return { ok: true, sentTo: newEmail };
+    }
+    if ('field' in result) return { ok: false, fieldErrors: { [result.field]: result.message }, values };
+    return { ok: false, error: result.error, values };
   },
 );

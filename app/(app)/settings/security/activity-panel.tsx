@@ -1,5 +1,5 @@
 import type { AuditEventDTO, AuditType } from '@/lib/audit';
-import { describeDevice, formatWhen } from './format';
+import { describeDevice, formatWhen } from '@/lib/format';
 
 const LABELS: Record<AuditType, string> = {
   registered: 'Account created',

@@ -5,8 +5,9 @@ import { requireSession } from '@/lib/auth/dal';
 import { listActiveSessions } from '@/lib/auth/sessions';
 import { mfaStatus } from '@/lib/mfa/factors';
 import { SignOutButton } from '../../sign-out-button';
+import { formatWhen } from '@/lib/format';
 import { ActivityPanel } from './activity-panel';
-import { formatWhen } from './format';
+import { EmailPanel } from './email-panel';
 import { PasswordPanel } from './password-panel';
 import { SessionsPanel } from './sessions-panel';
 import { TwoFactorPanel } from './two-factor-panel';
@@ -41,6 +42,7 @@ export default async function SecuritySettingsPage() {
         </nav>
       </section>
       <TwoFactorPanel enabled={status.enabled} backupCodesLeft={status.backupCodesLeft} />
+      <EmailPanel email={session.email} verified={session.emailVerified} mfaEnabled={status.enabled} />
       <PasswordPanel email={session.email} />
       <SessionsPanel sessions={sessions} currentId={session.id} />
       <ActivityPanel events={events} />
