@@ -10,7 +10,7 @@ export function SubmitButton({
   pending: boolean;
   pendingLabel: string;
   children: ReactNode;
-  variant?: 'primary' | 'secondary';
+  variant?: 'primary' | 'secondary' | 'danger';
 }) {
   return (
     <button type="submit" className={`button button-${variant}`} disabled={pending} aria-disabled={pending}>

@@ -3,10 +3,12 @@ import Link from 'next/link';
 import { recentEvents } from '@/lib/audit';
 import { requireSession } from '@/lib/auth/dal';
 import { listActiveSessions } from '@/lib/auth/sessions';
+import { formatWhen } from '@/lib/format';
 import { mfaStatus } from '@/lib/mfa/factors';
 import { SignOutButton } from '../../sign-out-button';
-import { formatWhen } from '@/lib/format';
 import { ActivityPanel } from './activity-panel';
+import { DataPanel } from './data-panel';
+import { DeleteAccountPanel } from './delete-account-panel';
 import { EmailPanel } from './email-panel';
 import { PasswordPanel } from './password-panel';
 import { SessionsPanel } from './sessions-panel';
@@ -44,6 +46,8 @@ export default async function SecuritySettingsPage() {
       <TwoFactorPanel enabled={status.enabled} backupCodesLeft={status.backupCodesLeft} />
       <EmailPanel email={session.email} verified={session.emailVerified} mfaEnabled={status.enabled} />
       <PasswordPanel email={session.email} />
+      <DataPanel />
+      <DeleteAccountPanel mfaEnabled={status.enabled} />
       <SessionsPanel sessions={sessions} currentId={session.id} />
       <ActivityPanel events={events} />
     </div>

@@ -1,0 +1,129 @@
+import { rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { passwordSignIn } from '@/lib/auth/login';
+import { issueLoginTicket, redeemLoginTicket } from '@/lib/auth/login-ticket';
+import { verifySecondStep } from '@/lib/auth/second-step';
+import { createSession, validateSession } from '@/lib/auth/sessions';
+import { listOutbox } from '@/lib/email/outbox';
+import { messages } from '@/lib/messages';
+import { createChallenge } from '@/lib/mfa/challenge';
+import { ctx, uniqueEmail, uniqueIp } from '@/tests/helpers';
+import { auditRowsFromIp, makeUser, setupIntegration, usersWithEmail } from '@/tests/integration';
+import { codeNow, enrolledUser, freezeClock, tablesContaining, wrongCode } from '@/tests/mfa';
+import { deleteAccount } from './delete';
+
+const outbox = vi.hoisted(() => {
+  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
+  const dir = `${process.env.TMPDIR ?? '/tmp'}/latchkey-delete-sec-${process.pid}-${Date.now()}`;
+  process.env.OUTBOX_DIR = dir;
+  delete process.env.SMTP_URL;
+  return dir;
+});
+
+setupIntegration();
+afterAll(() => rmSync(outbox, { recursive: true, force: true }));
+
+beforeEach(() => {
+  // Mid-window: the attempt limits below must not straddle a 15-minute boundary.
+  freezeClock();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const WRONG_PASSWORD = 'definitely not the password';
+const TOO_MANY = /^Too many attempts\. Try again in \d+ minutes?\.$/;
+
+describe('deleting an account: who can', () => {
+  it('wrong passwords count against the account’s sign-in limit: the sixth try is refused, even right', async () => {
+    const user = await makeUser();
+    for (let i = 0; i < 5; i++) {
+      expect(await deleteAccount(user, WRONG_PASSWORD, undefined, ctx())).toMatchObject({
+        field: 'password',
+      });
+    }
+    const refused = await deleteAccount(user, user.password, undefined, ctx());
+    expect(refused).toEqual({ ok: false, error: expect.stringMatching(TOO_MANY) });
+    expect(await usersWithEmail(user.email)).toHaveLength(1);
+    // The same limit as signing in: the guesses were spent there too.
+    expect(await passwordSignIn(user.email, user.password, ctx())).toMatchObject({ reason: 'rate_limited' });
+  });
+
+  it('with two-factor on, the password alone is not enough, and wrong codes lock the step', async () => {
+    const user = await enrolledUser();
+    expect(await deleteAccount(user, user.password, undefined, ctx())).toMatchObject({ field: 'code' });
+    for (let i = 0; i < 10; i++) {
+      expect(await deleteAccount(user, user.password, await wrongCode(user.secret), ctx())).toEqual({
+        ok: false,
+        error: messages.stepUpFailed,
+      });
+    }
+    const refused = await deleteAccount(user, user.password, await codeNow(user.secret), ctx());
+    expect(refused).toEqual({ ok: false, error: expect.stringMatching(TOO_MANY) });
+    expect(await usersWithEmail(user.email)).toHaveLength(1);
+  });
+
+  it('of two deletions at once, one deletes and reports; the other finds nothing to delete', async () => {
+    const user = await makeUser();
+    const ip = uniqueIp();
+    const results = await Promise.all([
+      deleteAccount(user, user.password, undefined, ctx(ip)),
+      deleteAccount(user, user.password, undefined, ctx(ip)),
+    ]);
+    expect(results).toContainEqual({ ok: true });
+    expect(results).toContainEqual({ ok: false, error: messages.sessionEnded });
+    expect((await auditRowsFromIp(ip)).map((e) => e.type)).toEqual(['account_deleted']);
+    expect((await listOutbox(outbox)).filter((m) => m.to === user.email)).toHaveLength(1);
+  });
+});
+
+describe('after deletion, nothing of the account works', () => {
+  it('every session of the account is refused at once', async () => {
+    const user = await makeUser();
+    const here = await createSession(user.id, false, ctx());
+    const phone = await createSession(user.id, true, ctx());
+    expect(await validateSession(here.token)).not.toBeNull();
+    expect(await validateSession(phone.token)).not.toBeNull();
+    expect(await deleteAccount(user, user.password, undefined, ctx())).toEqual({ ok: true });
+    expect(await validateSession(here.token)).toBeNull();
+    expect(await validateSession(phone.token)).toBeNull();
+  });
+
+  it('signing in with the old credentials gets the answer an unknown address gets', async () => {
+    const user = await makeUser();
+    expect(await deleteAccount(user, user.password, undefined, ctx())).toEqual({ ok: true });
+    const ip = uniqueIp();
+    const deleted = await passwordSignIn(user.email, user.password, ctx(ip));
+    expect(deleted).toEqual({ ok: false, reason: 'invalid' });
+    expect(await passwordSignIn(uniqueEmail(), user.password, ctx())).toEqual(deleted);
+    expect((await auditRowsFromIp(ip)).map((e) => [e.type, e.userId, e.detail])).toEqual([
+      ['sign_in_failure', null, { reason: 'unknown_email' }],
+    ]);
+  });
+
+  it('a sign-in already past the password step cannot finish, nor bring the account back', async () => {
+    const user = await enrolledUser();
+    // The state a second browser holds between the password step and the code.
+    const challenge = await createChallenge({ userId: user.id, remember: true });
+    const ticket = await issueLoginTicket(user.id, true, ctx(), true);
+    expect(await deleteAccount(user, user.password, user.backupCodes[0], ctx())).toEqual({ ok: true });
+
+    // The authenticator and backup codes went with the account, so no code passes: a plain
+    // "invalid code", not an error page (the failed attempt is recorded without the gone id).
+    for (const [method, code] of [
+      ['totp', await codeNow(user.secret)],
+      ['backup', user.backupCodes[1] ?? ''],
+    ] as const) {
+      expect(await verifySecondStep(challenge, method, code, ctx())).toMatchObject({
+        ok: false,
+        reason: 'invalid',
+      });
+    }
+    // A ticket minted just before the deletion names no account a session could belong to.
+    const payload = await redeemLoginTicket(ticket);
+    expect(payload?.userId).toBe(user.id);
+    await expect(createSession(user.id, true, ctx(), true)).rejects.toThrow();
+    expect(await tablesContaining([user.id, user.email])).toEqual([]);
+  });
+});
