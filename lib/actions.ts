@@ -3,6 +3,7 @@ import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
 import { getSession, type SessionDTO } from '@/lib/auth/dal';
+import { describeFailure } from '@/lib/log';
 import { messages } from '@/lib/messages';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
@@ -52,7 +53,7 @@ export function validatedAction<S extends ObjectSchema, T extends ActionState = 
       return await handler(parsed.data, values);
     } catch (error) {
       unstable_rethrow(error);
-      console.error('latchkey: action failed:', error instanceof Error ? error.message : 'unknown error');
+      console.error('latchkey: action failed:', describeFailure(error));
       return { ok: false, error: messages.serverError, values } as T;
     }
   };

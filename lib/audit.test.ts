@@ -30,6 +30,12 @@ describe('recordEvent', () => {
     ]);
   });
 
+  it('keeps an event about an account deleted a moment earlier, without its id', async () => {
+    const ip = uniqueIp();
+    await recordEvent('mfa_verify_failure', ctx(ip), { userId: '00000000-0000-4000-8000-000000000000' });
+    expect(await auditRowsFromIp(ip)).toMatchObject([{ type: 'mfa_verify_failure', userId: null }]);
+  });
+
   it('round-trips detail values of every allowed type', async () => {
     const ip = uniqueIp();
     const detail = { limiter: 'signInIp', count: 3, remembered: false };

@@ -1,7 +1,7 @@
 import 'server-only';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
-import { auditEvents } from '@/lib/db/schema';
+import { auditEvents, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
 
 /** Security events worth showing a user or an investigator. Never a password, code or token. */
@@ -23,6 +23,7 @@ export type AuditType =
   | 'backup_codes_regenerated'
   | 'mfa_disabled'
   | 'password_changed'
+  | 'password_recheck_failed'
   | 'email_verification_sent'
   | 'email_verified'
   | 'password_reset_requested'
@@ -40,9 +41,12 @@ export async function recordEvent(
   options: { userId?: string | null; detail?: AuditDetail } = {},
 ): Promise<void> {
   const database = await db();
+  const { userId } = options;
   await database.insert(auditEvents).values({
     type,
-    userId: options.userId ?? null,
+    // The account as it exists at insert time: an event about an account deleted a moment ago
+    // (a sign-in that was under way) is kept without the id instead of failing the request.
+    userId: userId ? sql`(select ${users.id} from ${users} where ${users.id} = ${userId})` : null,
     ipAddress: ctx.ip,
     userAgent: ctx.userAgent,
     detail: options.detail ?? {},

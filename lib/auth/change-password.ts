@@ -38,6 +38,7 @@ export async function changePassword(
   if (!attempt.allowed) return { ok: false, reason: 'rate_limited', retryAt: attempt.retryAt };
   try {
     if (!(await verifyPassword(await findPasswordHashById(user.id), currentPassword))) {
+      await recordEvent('password_recheck_failed', ctx, { userId: user.id });
       return { ok: false, field: 'currentPassword', message: messages.currentPasswordWrong };
     }
     const passwordHash = await hashPassword(newPassword);

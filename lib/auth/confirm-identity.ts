@@ -1,4 +1,5 @@
 import 'server-only';
+import { recordEvent } from '@/lib/audit';
 import type { RequestContext } from '@/lib/http/request-context';
 import { isMfaEnabled } from '@/lib/mfa/factors';
 import { stepUp } from '@/lib/mfa/step-up';
@@ -38,6 +39,7 @@ export async function confirmIdentity(
   if (!attempt.allowed) return { ok: false, reason: 'rate_limited', retryAt: attempt.retryAt };
   try {
     if (!(await verifyPassword(await findPasswordHashById(user.id), password))) {
+      await recordEvent('password_recheck_failed', ctx, { userId: user.id });
       return { ok: false, reason: 'invalid', mfa: false };
     }
     await attempt.refund();

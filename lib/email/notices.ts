@@ -5,6 +5,7 @@ import { users } from '@/lib/db/schema';
 import { env } from '@/lib/env';
 import { describeDevice } from '@/lib/format';
 import type { RequestContext } from '@/lib/http/request-context';
+import { describeFailure } from '@/lib/log';
 import { composeMail } from './compose';
 import { appLink } from './links';
 import { sendMail } from './send';
@@ -129,10 +130,7 @@ export async function sendSecurityNotice(
     await sendMail({ to, ...composeNotice(notice, ctx) });
     return true;
   } catch (error) {
-    console.error(
-      `latchkey: security notice ${notice.kind} not sent:`,
-      error instanceof Error ? error.message : 'unknown error',
-    );
+    console.error(`latchkey: security notice ${notice.kind} not sent:`, describeFailure(error));
     return false;
   }
 }

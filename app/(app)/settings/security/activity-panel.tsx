@@ -19,6 +19,7 @@ const LABELS: Record<AuditType, string> = {
   backup_codes_regenerated: 'Backup codes regenerated',
   mfa_disabled: 'Two-factor authentication turned off',
   password_changed: 'Password changed',
+  password_recheck_failed: 'Wrong password given to change a setting',
   email_verification_sent: 'Verification email sent',
   email_verified: 'Email address verified',
   password_reset_requested: 'Password reset link sent',
