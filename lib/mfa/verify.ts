@@ -54,7 +54,7 @@ export async function checkSecondFactor(
   method: SecondFactorMethod,
   code: string,
   ctx: RequestContext,
-  purpose: 'sign_in' | 'step_up',
+  purpose: 'sign_in' | 'step_up' | 'password_reset',
   precheck?: () => Promise<boolean>,
 ): Promise<SecondFactorResult> {
   const until = await lockedUntil(userId);

@@ -36,6 +36,9 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         error={f.errorFor('password')}
         {...f.form.register('password')}
       />
+      <p className="form-footer small">
+        <Link href="/forgot-password">Forgot password?</Link>
+      </p>
       <div className="checkbox">
         <input id="remember" type="checkbox" {...f.form.register('remember')} value="on" />
         <label htmlFor="remember">Remember me</label>

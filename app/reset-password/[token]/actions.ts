@@ -1,0 +1,34 @@
+'use server';
+
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { validatedAction } from '@/lib/actions';
+import { readSessionCookie, sessionCookieName, sessionCookieOptions } from '@/lib/auth/auth.config';
+import { resetPassword } from '@/lib/auth/password-reset';
+import { requestContext } from '@/lib/http/request-context';
+import { messages, tooManyAttempts } from '@/lib/messages';
+import { resetPasswordSchema } from '@/lib/validation/reset';
+
+/** Nothing typed here is echoed back: both fields are secrets. */
+export const resetPasswordAction = validatedAction(
+  resetPasswordSchema,
+  {},
+  async ({ token, newPassword, code }) => {
+    const result = await resetPassword(token, newPassword, code, await requestContext());
+    if (!result.ok) {
+      if ('field' in result) return { ok: false, fieldErrors: { [result.field]: result.message } };
+      const error =
+        result.reason === 'rate_limited' ? tooManyAttempts(result.retryAt) : messages.resetLinkInvalid;
+      return { ok: false, error };
+    }
+    // This browser's own session of the account was revoked with the others; drop its cookie
+    // too, or middleware would send /login on to /dashboard and the notice would be lost.
+    const jar = await cookies();
+    const claims = await readSessionCookie(jar.get(sessionCookieName())?.value);
+    if (claims?.userId === result.userId) {
+      jar.set(sessionCookieName(), '', { ...sessionCookieOptions(), maxAge: 0 });
+    }
+    // Not signed in: the next sign-in asks for the new password (and the second factor).
+    redirect('/login?notice=password-reset');
+  },
+);

@@ -1,0 +1,64 @@
+'use client';
+
+import Link from 'next/link';
+import { ActionForm } from '@/components/action-form';
+import { PasswordStrength } from '@/components/password-strength';
+import { Field } from '@/components/ui/field';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { useActionForm } from '@/components/use-action-form';
+import { resetPasswordSchema } from '@/lib/validation/reset';
+import { resetPasswordAction } from './actions';
+
+export function ResetPasswordForm({
+  token,
+  email,
+  mfaRequired,
+}: {
+  token: string;
+  email: string;
+  mfaRequired: boolean;
+}) {
+  const f = useActionForm(resetPasswordSchema, resetPasswordAction);
+  const newPassword = f.form.watch('newPassword') ?? '';
+
+  return (
+    <ActionForm form={f}>
+      <input type="hidden" defaultValue={token} {...f.form.register('token')} />
+      {/* For password managers: which account the new password belongs to. */}
+      <input type="email" hidden autoComplete="username" value={email} readOnly />
+      <Field
+        id="newPassword"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        autoFocus
+        minLength={12}
+        maxLength={512}
+        error={f.errorFor('newPassword')}
+        hint={<PasswordStrength password={String(newPassword)} email={email} />}
+        {...f.form.register('newPassword')}
+      />
+      {mfaRequired ? (
+        <Field
+          id="code"
+          label="Authentication code"
+          autoComplete="one-time-code"
+          spellCheck={false}
+          maxLength={16}
+          required
+          className="code-input"
+          hint="Two-factor authentication is on: a code from your authenticator app, or one of your backup codes."
+          error={f.errorFor('code')}
+          {...f.form.register('code')}
+        />
+      ) : null}
+      <SubmitButton pending={f.pending} pendingLabel="Resetting password…">
+        Reset password
+      </SubmitButton>
+      <p className="form-footer">
+        Link not working? <Link href="/forgot-password">Ask for a new one</Link>
+      </p>
+    </ActionForm>
+  );
+}

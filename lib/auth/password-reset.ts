@@ -1,0 +1,174 @@
+import 'server-only';
+import { and, eq, isNull } from 'drizzle-orm';
+import { recordEvent } from '@/lib/audit';
+import { db } from '@/lib/db/client';
+import { users } from '@/lib/db/schema';
+import { composeMail } from '@/lib/email/compose';
+import { MailError } from '@/lib/email/errors';
+import { appLink } from '@/lib/email/links';
+import { sendSecurityNotice } from '@/lib/email/notices';
+import { sendMail } from '@/lib/email/send';
+import { env } from '@/lib/env';
+import type { RequestContext } from '@/lib/http/request-context';
+import { messages } from '@/lib/messages';
+import { guessMethod, isMfaEnabled } from '@/lib/mfa/factors';
+import { checkSecondFactor } from '@/lib/mfa/verify';
+import { consume } from '@/lib/rate-limit';
+import { issueEmailToken, peekEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
+import { accountKey } from './login';
+import { hashPassword } from './password';
+import { passwordPolicyError } from './password-policy';
+import { revokeOtherSessions } from './sessions';
+import { findCredentialsByEmail } from './users';
+
+export type RequestResetResult =
+  | { ok: true }
+  | { ok: false; reason: 'rate_limited'; retryAt: number }
+  | { ok: false; reason: 'mail_failed' };
+
+/**
+ * Ask for a reset link. Known and unknown addresses take the same path: both limiters, exactly
+ * one mail, one audit row, the same answer (OWASP Forgot Password Cheat Sheet), so neither the
+ * reply, its timing, the rate limit nor a mail failure tells whether an account exists.
+ */
+export async function requestPasswordReset(email: string, ctx: RequestContext): Promise<RequestResetResult> {
+  const ip = await consume('passwordResetIp', ctx.ip);
+  if (!ip.allowed) return { ok: false, reason: 'rate_limited', retryAt: ip.retryAt };
+  const address = await consume('passwordResetAddress', accountKey(email));
+  if (!address.allowed) {
+    await ip.refund();
+    return { ok: false, reason: 'rate_limited', retryAt: address.retryAt };
+  }
+  try {
+    const account = await findCredentialsByEmail(email);
+    if (account) {
+      const token = await issueEmailToken({ userId: account.id, purpose: 'reset_password' });
+      await sendMail({ to: email, ...resetMail(email, token) });
+    } else {
+      await sendMail({ to: email, ...noAccountMail(email) });
+    }
+    // Never the typed address: for an unknown one the row says only that a request came from here.
+    await recordEvent('password_reset_requested', ctx, { userId: account?.id ?? null });
+    return { ok: true };
+  } catch (error) {
+    // The person may ask again once mail works; the per-IP attempt stays spent, so an outage
+    // does not make us hammer the mail server on anyone's behalf.
+    await address.refund();
+    if (error instanceof MailError) return { ok: false, reason: 'mail_failed' };
+    throw error;
+  }
+}
+
+function resetMail(email: string, token: string) {
+  const { APP_NAME } = env();
+  return {
+    subject: `Reset your ${APP_NAME} password`,
+    ...composeMail({
+      paragraphs: [`Someone asked to reset the password of the ${APP_NAME} account for ${email}.`],
+      action: { label: 'Choose a new password', url: appLink(`/reset-password/${token}`) },
+      after: [
+        'The link works once, for 1 hour. Using it signs out every session of your account.',
+        'If you did not ask for this, you can ignore this email: your password stays as it is.',
+      ],
+    }),
+  };
+}
+
+function noAccountMail(email: string) {
+  const { APP_NAME } = env();
+  return {
+    subject: `Password reset requested for ${APP_NAME}`,
+    ...composeMail({
+      paragraphs: [
+        `Someone asked to reset the password of a ${APP_NAME} account for ${email}, but no account uses this address.`,
+        'If you have an account under another address, ask again with that one.',
+      ],
+      action: { label: 'Ask again', url: appLink('/forgot-password') },
+      after: ['If you did not ask for this, you can ignore this email.'],
+    }),
+  };
+}
+
+async function emailOf(userId: string): Promise<string | null> {
+  const database = await db();
+  const [row] = await database
+    .select({ email: users.email })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row?.email ?? null;
+}
+
+/** What the reset page shows for a live link; null for anything else. Spends nothing. */
+export async function inspectResetLink(
+  token: unknown,
+): Promise<{ email: string; mfaRequired: boolean } | null> {
+  const link = await peekEmailToken(token, 'reset_password');
+  const email = link ? await emailOf(link.userId) : null;
+  if (!link || !email) return null;
+  return { email, mfaRequired: await isMfaEnabled(link.userId) };
+}
+
+export type ResetPasswordResult =
+  | { ok: true; userId: string; signedOut: number }
+  | { ok: false; reason: 'invalid_link' }
+  | { ok: false; reason: 'rate_limited'; retryAt: number }
+  | { ok: false; field: 'newPassword' | 'code'; message: string };
+
+const INVALID_LINK = { ok: false, reason: 'invalid_link' } as const;
+
+/**
+ * Spend a reset link. The mailbox alone does not take over an account with two-factor on: a
+ * code is checked first, counted where sign-in counts it. Nothing a person can get wrong (the
+ * password policy, the code) spends the link; the link, the new hash and the revocation of the
+ * account's other links commit together, and then every session ends.
+ */
+export async function resetPassword(
+  token: unknown,
+  newPassword: string,
+  code: string | undefined,
+  ctx: RequestContext,
+): Promise<ResetPasswordResult> {
+  const link = await peekEmailToken(token, 'reset_password');
+  const email = link ? await emailOf(link.userId) : null;
+  if (!link || !email) return INVALID_LINK;
+  const { userId } = link;
+
+  const policy = passwordPolicyError(newPassword, email);
+  if (policy) return { ok: false, field: 'newPassword', message: policy };
+
+  if (await isMfaEnabled(userId)) {
+    if (!code) return { ok: false, field: 'code', message: messages.codeRequired };
+    const check = await checkSecondFactor(userId, guessMethod(code), code, ctx, 'password_reset');
+    if (!check.ok) {
+      return check.reason === 'rate_limited'
+        ? check
+        : { ok: false, field: 'code', message: messages.invalidCode };
+    }
+  }
+
+  const passwordHash = await hashPassword(newPassword);
+  const database = await db();
+  const done = await database.transaction(async (tx) => {
+    // The conditional UPDATE decides between concurrent uses: the losers change nothing.
+    const redeemed = await redeemEmailToken(token, 'reset_password', tx);
+    if (redeemed?.userId !== userId) return false;
+    const now = new Date();
+    await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, userId));
+    // The link reached the address, which proves it.
+    await tx
+      .update(users)
+      .set({ emailVerifiedAt: now })
+      .where(and(eq(users.id, userId), isNull(users.emailVerifiedAt)));
+    // Other reset links would undo this one; a pending address change may be the intruder's
+    // way back in (it needs no session), so it has to be asked for again by the owner.
+    await revokeEmailTokens(userId, ['reset_password', 'change_email'], tx);
+    return true;
+  });
+  if (!done) return INVALID_LINK;
+
+  const signedOut = await revokeOtherSessions(userId);
+  await recordEvent('password_reset', ctx, { userId, detail: { signedOut } });
+  await sendSecurityNotice(userId, { kind: 'password_reset' }, ctx);
+  return { ok: true, userId, signedOut };
+}
