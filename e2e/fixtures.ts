@@ -111,3 +111,23 @@ export async function linkFromMail(page: Page, to: string, path: string): Promis
   }).toPass({ timeout: 15_000 });
   return href ?? '';
 }
+
+/**
+ * Wait for mail to `to` whose subject matches, in /dev/outbox; returns the newest such message's
+ * text (subject, recipient and body as shown there).
+ */
+export async function mailTo(page: Page, to: string, subject: RegExp): Promise<string> {
+  let text = '';
+  await expect(async () => {
+    await page.goto('/dev/outbox');
+    const message = page
+      .getByTestId('outbox')
+      .getByRole('listitem')
+      .filter({ hasText: `To: ${to}` })
+      .filter({ hasText: subject })
+      .first();
+    text = (await message.textContent({ timeout: 1_000 })) ?? '';
+    expect(text).toMatch(subject);
+  }).toPass({ timeout: 15_000 });
+  return text;
+}

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ActionForm } from '@/components/action-form';
 import { Alert } from '@/components/ui/alert';
 import { Field } from '@/components/ui/field';
@@ -9,82 +9,126 @@ import { useActionForm } from '@/components/use-action-form';
 import { changeEmailSchema } from '@/lib/validation/account';
 import { type ChangeEmailState, changeEmailAction } from './actions';
 
-export function EmailPanel({
-  email,
-  verified,
-  mfaEnabled,
-}: {
-  email: string;
-  verified: boolean;
-  mfaEnabled: boolean;
-}) {
-  const f = useActionForm(changeEmailSchema, changeEmailAction);
-  const state = f.state as ChangeEmailState;
-  const { form } = f;
+/**
+ * The form opens on request: it asks for the password (and a code), and a settings page with
+ * several always-open "Password" fields is hard to use with a screen reader.
+ */
+export function EmailPanel({ verified, mfaEnabled }: { verified: boolean; mfaEnabled: boolean }) {
+  const [open, setOpen] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const openerRef = useRef<HTMLButtonElement>(null);
   const doneRef = useRef<HTMLDivElement>(null);
-  // On success the password and code are cleared (never kept around) and the news announced.
   useEffect(() => {
-    if (state.ok) {
-      form.reset();
-      doneRef.current?.focus();
-    }
-  }, [state, form]);
+    if (sentTo) doneRef.current?.focus();
+  }, [sentTo]);
 
   return (
     <section className="panel" aria-labelledby="email-title">
       <h2 id="email-title">Email address</h2>
       <p>
-        Your address is <strong data-testid="account-email">{email}</strong>{' '}
-        {verified ? '(verified).' : '(not verified yet).'}
+        You sign in with your email address, and security notices go to it.{' '}
+        {verified ? 'It is verified.' : 'It is not verified yet.'}
       </p>
-      {state.ok && state.sentTo ? (
+      {sentTo ? (
         <div ref={doneRef} tabIndex={-1}>
           <Alert tone="success">
-            We sent a link to {state.sentTo}. Your address changes when you open it (within 1 hour); until
-            then nothing changes.
+            We sent a link to {sentTo}. Your address changes when you open it (within 1 hour); until then
+            nothing changes.
           </Alert>
         </div>
       ) : null}
-      <ActionForm form={f} label="Change email">
+      {open ? (
+        <ChangeEmailForm
+          mfaEnabled={mfaEnabled}
+          onSent={(to) => {
+            setOpen(false);
+            setSentTo(to);
+          }}
+          onCancel={() => {
+            setOpen(false);
+            // Back to where the person was, not to the top of the page.
+            requestAnimationFrame(() => openerRef.current?.focus());
+          }}
+        />
+      ) : (
+        <button
+          ref={openerRef}
+          type="button"
+          className="button button-secondary"
+          aria-expanded={false}
+          onClick={() => {
+            setSentTo(null);
+            setOpen(true);
+          }}
+        >
+          Change email address
+        </button>
+      )}
+    </section>
+  );
+}
+
+function ChangeEmailForm({
+  mfaEnabled,
+  onSent,
+  onCancel,
+}: {
+  mfaEnabled: boolean;
+  onSent: (to: string) => void;
+  onCancel: () => void;
+}) {
+  const f = useActionForm(changeEmailSchema, changeEmailAction);
+  const state = f.state as ChangeEmailState;
+  useEffect(() => {
+    if (state.ok && state.sentTo) onSent(state.sentTo);
+  }, [state, onSent]);
+
+  return (
+    <ActionForm form={f} label="Change email address">
+      <Field
+        id="newEmail"
+        label="New email"
+        type="email"
+        autoComplete="email"
+        spellCheck={false}
+        required
+        autoFocus
+        maxLength={254}
+        defaultValue={state.values?.newEmail}
+        error={f.errorFor('newEmail')}
+        {...f.form.register('newEmail')}
+      />
+      <Field
+        id="changeEmailPassword"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={f.errorFor('password')}
+        {...f.form.register('password')}
+      />
+      {mfaEnabled ? (
         <Field
-          id="newEmail"
-          label="New email"
-          type="email"
-          autoComplete="email"
+          id="changeEmailCode"
+          label="Authentication code"
+          autoComplete="one-time-code"
           spellCheck={false}
+          maxLength={16}
           required
-          maxLength={254}
-          defaultValue={state.values?.newEmail}
-          error={f.errorFor('newEmail')}
-          {...f.form.register('newEmail')}
+          className="code-input"
+          hint="From your authenticator app, or one of your backup codes."
+          error={f.errorFor('code')}
+          {...f.form.register('code')}
         />
-        <Field
-          id="changeEmailPassword"
-          label="Password"
-          type="password"
-          autoComplete="current-password"
-          required
-          error={f.errorFor('password')}
-          {...f.form.register('password')}
-        />
-        {mfaEnabled ? (
-          <Field
-            id="changeEmailCode"
-            label="Authentication code"
-            autoComplete="one-time-code"
-            spellCheck={false}
-            maxLength={16}
-            required
-            className="code-input"
-            hint="From your authenticator app, or one of your backup codes."
-            error={f.errorFor('code')}
-            {...f.form.register('code')}
-          />
-        ) : null}
+      ) : null}
+      <div className="actions">
         <SubmitButton pending={f.pending} pendingLabel="Sending link…">
           Change email
         </SubmitButton>
-      </ActionForm>
-    </section>
+        <button type="button" className="button button-secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </ActionForm>
   );
 }

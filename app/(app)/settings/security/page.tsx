@@ -44,7 +44,7 @@ export default async function SecuritySettingsPage() {
         </nav>
       </section>
       <TwoFactorPanel enabled={status.enabled} backupCodesLeft={status.backupCodesLeft} />
-      <EmailPanel email={session.email} verified={session.emailVerified} mfaEnabled={status.enabled} />
+      <EmailPanel verified={session.emailVerified} mfaEnabled={status.enabled} />
       <PasswordPanel email={session.email} />
       <DataPanel />
       <DeleteAccountPanel mfaEnabled={status.enabled} />

@@ -1,6 +1,6 @@
 import type { SessionListItem } from '@/lib/auth/sessions';
-import { revokeOtherSessionsAction, revokeSessionAction } from './actions';
 import { describeDevice, formatWhen } from '@/lib/format';
+import { revokeOtherSessionsAction, revokeSessionAction } from './actions';
 
 export function SessionsPanel({ sessions, currentId }: { sessions: SessionListItem[]; currentId: string }) {
   const others = sessions.filter((s) => s.id !== currentId);
