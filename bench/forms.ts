@@ -112,18 +112,19 @@ export type ActionResult = { status: number; location: string | null; sessionCoo
 
 /**
  * POST a server-action form to `url` and read the answer in full (no redirect followed). With
- * `jar`, its cookies are sent and the answer's Set-Cookie kept.
+ * `jar`, its cookies are sent and the answer's Set-Cookie kept; `headers` are sent as well.
  */
 export async function submitAction(
   url: string,
   data: FormData,
   jar?: CookieJar,
+  headers: Record<string, string> = {},
 ): Promise<ActionResult & { body: string }> {
   const response = await fetch(url, {
     method: 'POST',
     body: data,
     redirect: 'manual',
-    headers: { origin: new URL(url).origin, ...jar?.headers() },
+    headers: { ...headers, origin: new URL(url).origin, ...jar?.headers() },
   });
   jar?.update(response);
   const body = await response.text();

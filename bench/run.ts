@@ -1,6 +1,6 @@
-// `npm run bench`: what the session check costs a protected page, and what a password sign-in
-// and the second sign-in step (backup code, authenticator code) cost next to an argon2id
-// verification. One production server of our own (bench/server.ts), loopback only, throwaway
+// `npm run bench`: what the session check costs a protected page, what a password sign-in and
+// the second sign-in step (backup code, authenticator code) cost next to an argon2id
+// verification, and whether /forgot-password answers known and unknown addresses alike. One production server of our own (bench/server.ts), loopback only, throwaway
 // database; every figure below comes from the same run.
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
@@ -12,6 +12,7 @@ import {
   signInWithTotp,
 } from './accounts';
 import { actionFormFields, expectSignedIn, formData, submitAction } from './forms';
+import { REQUESTS_PER_ADDRESS, resetRequests } from './reset';
 import { type BenchServer, ensureBuild, startServer } from './server';
 
 const CONCURRENCY = 8;
@@ -33,6 +34,9 @@ const BACKUP_CODES = 10;
 const SECOND_STEP_WARMUP = 2;
 /** lib/auth/password.ts: OWASP's argon2id minimum. `2` is Algorithm.Argon2id (a const enum). */
 const ARGON2_PARAMS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+/** Reset requests: rounds of one known and one unknown address, after a warm-up. */
+const RESET_ROUNDS = 48;
+const RESET_WARMUP_ROUNDS = 2;
 /** The fixed email app/bench/dashboard/page.tsx shows. */
 const BENCH_PAGE_EMAIL = 'bench@example.com';
 
@@ -142,6 +146,14 @@ async function main() {
       totpMs.push((await signInWithTotp(baseUrl, account)).ms);
     }
 
+    // Reset requests, sequential: known and unknown addresses alternate. The warm-up uses an
+    // account of its own, so no known address passes the per-address limit.
+    const resetAccounts = Math.ceil(RESET_ROUNDS / REQUESTS_PER_ADDRESS) + 1;
+    const known: string[] = [];
+    for (let i = 0; i < resetAccounts; i++) known.push((await register(baseUrl)).email);
+    await resetRequests(baseUrl, known.slice(0, 1), RESET_WARMUP_ROUNDS);
+    const reset = await resetRequests(baseUrl, known.slice(1), RESET_ROUNDS);
+
     // argon2id in this process, while the server is idle: the same parameters as the app.
     const stored = await hash(password, ARGON2_PARAMS);
     const hashMs: number[] = [];
@@ -244,6 +256,37 @@ async function main() {
     );
     line('ratio p50 second step (backup) / argon2id verify', `${fmt(backupP50 / verifyP50, 2)}`);
     line('ratio p50 second step (backup) / sign-in', `${fmt(backupP50 / signInP50, 2)}`);
+
+    console.info('');
+    const resetMs = (isKnown: boolean) => reset.samples.filter((r) => r.known === isKnown).map((r) => r.ms);
+    const knownP50 = median(resetMs(true));
+    const unknownP50 = median(resetMs(false));
+    line(
+      'reset request, address with an account',
+      `p50 ${fmt(knownP50)} ms / p95 ${fmt(percentile(resetMs(true), 95))} ms  (${RESET_ROUNDS} sequential, alternating)`,
+    );
+    line(
+      'reset request, address without an account',
+      `p50 ${fmt(unknownP50)} ms / p95 ${fmt(percentile(resetMs(false), 95))} ms`,
+    );
+    line(
+      'ratio p50 known / unknown',
+      `${fmt(knownP50 / unknownP50, 2)} (difference ${fmt(knownP50 - unknownP50)} ms)`,
+    );
+    // Each round is one known and one unknown request back to back: their difference, round by
+    // round, cancels out what drifts during the run.
+    const paired = reset.samples.flatMap((a, i) => {
+      const b = reset.samples[i + 1];
+      return i % 2 === 0 && b ? [a.known ? a.ms - b.ms : b.ms - a.ms] : [];
+    });
+    line(
+      '  known minus unknown, same round',
+      `median ${fmt(median(paired))} ms; middle half ${fmt(percentile(paired, 25))} to ${fmt(percentile(paired, 75))} ms`,
+    );
+    line(
+      'replies (status; text, address masked)',
+      `${[...reset.statuses].join(', ')}; ${reset.replies.size === 1 ? 'identical' : `DIFFER: ${[...reset.replies].join(' || ')}`}`,
+    );
 
     const log = server
       .log()
