@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { totpCode } from './totp';
 
 /** Reusable steps for QA scripts: locators are the contract's accessible names only. */
@@ -94,40 +94,37 @@ export async function signInWithTotp(
 }
 
 /**
- * The newest link to `path` in mail to `to`, read from /dev/outbox as a person would read their
- * inbox (the e2e server keeps mail there). Waits a little for the mail to arrive.
+ * Poll /dev/outbox, as a person would refresh their inbox (the e2e server keeps mail there), for
+ * the newest message to `to` (with a matching subject, when given) from which `read` gets a value.
  */
-export async function linkFromMail(page: Page, to: string, path: string): Promise<string> {
-  let href: string | null = null;
+async function fromMail<T>(
+  page: Page,
+  to: string,
+  subject: RegExp | undefined,
+  read: (message: Locator) => Promise<T | null>,
+): Promise<T> {
+  let value: T | null = null;
   await expect(async () => {
     await page.goto('/dev/outbox');
-    const message = page
+    let message = page
       .getByTestId('outbox')
       .getByRole('listitem')
-      .filter({ hasText: `To: ${to}` })
-      .first();
-    href = await message.locator(`a[href*="${path}"]`).first().getAttribute('href', { timeout: 1_000 });
-    expect(href).toBeTruthy();
+      .filter({ hasText: `To: ${to}` });
+    if (subject) message = message.filter({ hasText: subject });
+    value = await read(message.first());
+    expect(value).toBeTruthy();
   }).toPass({ timeout: 15_000 });
-  return href ?? '';
+  return value as T;
 }
 
-/**
- * Wait for mail to `to` whose subject matches, in /dev/outbox; returns the newest such message's
- * text (subject, recipient and body as shown there).
- */
-export async function mailTo(page: Page, to: string, subject: RegExp): Promise<string> {
-  let text = '';
-  await expect(async () => {
-    await page.goto('/dev/outbox');
-    const message = page
-      .getByTestId('outbox')
-      .getByRole('listitem')
-      .filter({ hasText: `To: ${to}` })
-      .filter({ hasText: subject })
-      .first();
-    text = (await message.textContent({ timeout: 1_000 })) ?? '';
-    expect(text).toMatch(subject);
-  }).toPass({ timeout: 15_000 });
-  return text;
+/** The newest link to `path` in mail to `to`. */
+export function linkFromMail(page: Page, to: string, path: string): Promise<string> {
+  return fromMail(page, to, undefined, (message) =>
+    message.locator(`a[href*="${path}"]`).first().getAttribute('href', { timeout: 1_000 }),
+  );
+}
+
+/** The text (subject, recipient, body) of the newest mail to `to` whose subject matches. */
+export function mailTo(page: Page, to: string, subject: RegExp): Promise<string> {
+  return fromMail(page, to, subject, (message) => message.textContent({ timeout: 1_000 }));
 }

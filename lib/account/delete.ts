@@ -1,16 +1,13 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
-import { confirmIdentity } from '@/lib/auth/confirm-identity';
+import { confirmIdentity, type IdentityFailure, identityFailure } from '@/lib/auth/confirm-identity';
 import { db } from '@/lib/db/client';
 import { auditEvents, users } from '@/lib/db/schema';
 import { sendSecurityNotice } from '@/lib/email/notices';
 import type { RequestContext } from '@/lib/http/request-context';
-import { messages, tooManyAttempts } from '@/lib/messages';
+import { messages } from '@/lib/messages';
 
-export type DeleteAccountResult =
-  | { ok: true }
-  | { ok: false; field: 'password' | 'code'; message: string }
-  | { ok: false; error: string };
+export type DeleteAccountResult = { ok: true } | IdentityFailure;
 
 /**
  * Delete an account for good, after the owner proved it is them (password, and a code when
@@ -27,19 +24,7 @@ export async function deleteAccount(
   ctx: RequestContext,
 ): Promise<DeleteAccountResult> {
   const check = await confirmIdentity(user, password, code, ctx);
-  if (!check.ok) {
-    switch (check.reason) {
-      case 'code_required':
-        return { ok: false, field: 'code', message: messages.codeRequired };
-      case 'rate_limited':
-        return { ok: false, error: tooManyAttempts(check.retryAt) };
-      case 'invalid':
-        // With two-factor on, which of the two was wrong is not said (as at step-up).
-        return check.mfa
-          ? { ok: false, error: messages.stepUpFailed }
-          : { ok: false, field: 'password', message: messages.currentPasswordWrong };
-    }
-  }
+  if (!check.ok) return identityFailure(check);
 
   const database = await db();
   const deleted = await database.transaction(async (tx) => {

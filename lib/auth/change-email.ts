@@ -11,7 +11,7 @@ import { env } from '@/lib/env';
 import type { RequestContext } from '@/lib/http/request-context';
 import { messages, tooManyAttempts } from '@/lib/messages';
 import { consume } from '@/lib/rate-limit';
-import { confirmIdentity } from './confirm-identity';
+import { confirmIdentity, identityFailure } from './confirm-identity';
 import { issueEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
 
 export type RequestEmailChangeResult =
@@ -37,18 +37,7 @@ export async function requestEmailChange(
   if (newEmail === user.email) return { ok: false, field: 'newEmail', message: messages.emailUnchanged };
 
   const identity = await confirmIdentity(user, password, code, ctx);
-  if (!identity.ok) {
-    switch (identity.reason) {
-      case 'code_required':
-        return { ok: false, field: 'code', message: messages.codeRequired };
-      case 'rate_limited':
-        return { ok: false, error: tooManyAttempts(identity.retryAt) };
-      case 'invalid':
-        return identity.mfa
-          ? { ok: false, error: messages.stepUpFailed }
-          : { ok: false, field: 'password', message: messages.currentPasswordWrong };
-    }
-  }
+  if (!identity.ok) return identityFailure(identity);
 
   // Each request mails an address of the requester's choosing: a few an hour is plenty.
   const attempt = await consume('emailChange', user.id);

@@ -1,6 +1,7 @@
 import 'server-only';
 import { recordEvent } from '@/lib/audit';
 import type { RequestContext } from '@/lib/http/request-context';
+import { messages, tooManyAttempts } from '@/lib/messages';
 import { isMfaEnabled } from '@/lib/mfa/factors';
 import { stepUp } from '@/lib/mfa/step-up';
 import { consume } from '@/lib/rate-limit';
@@ -47,5 +48,26 @@ export async function confirmIdentity(
   } catch (error) {
     await attempt.refund();
     throw error;
+  }
+}
+
+export type IdentityFailure =
+  | { ok: false; field: 'password' | 'code'; message: string }
+  | { ok: false; error: string };
+
+/**
+ * What the form says when the check fails. With two-factor on, which of password and code was
+ * wrong is not said (as at step-up): that would let a password be tested on its own.
+ */
+export function identityFailure(result: Exclude<ConfirmIdentityResult, { ok: true }>): IdentityFailure {
+  switch (result.reason) {
+    case 'code_required':
+      return { ok: false, field: 'code', message: messages.codeRequired };
+    case 'rate_limited':
+      return { ok: false, error: tooManyAttempts(result.retryAt) };
+    case 'invalid':
+      return result.mfa
+        ? { ok: false, error: messages.stepUpFailed }
+        : { ok: false, field: 'password', message: messages.currentPasswordWrong };
   }
 }

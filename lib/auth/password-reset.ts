@@ -19,7 +19,7 @@ import { accountKey } from './login';
 import { hashPassword } from './password';
 import { passwordPolicyError } from './password-policy';
 import { revokeOtherSessions } from './sessions';
-import { findCredentialsByEmail } from './users';
+import { findCredentialsByEmail, findEmailById } from './users';
 
 export type RequestResetResult =
   | { ok: true }
@@ -89,22 +89,12 @@ function noAccountMail(email: string) {
   };
 }
 
-async function emailOf(userId: string): Promise<string | null> {
-  const database = await db();
-  const [row] = await database
-    .select({ email: users.email })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
-  return row?.email ?? null;
-}
-
 /** What the reset page shows for a live link; null for anything else. Spends nothing. */
 export async function inspectResetLink(
   token: unknown,
 ): Promise<{ email: string; mfaRequired: boolean } | null> {
   const link = await peekEmailToken(token, 'reset_password');
-  const email = link ? await emailOf(link.userId) : null;
+  const email = link ? await findEmailById(link.userId) : null;
   if (!link || !email) return null;
   return { email, mfaRequired: await isMfaEnabled(link.userId) };
 }
@@ -130,7 +120,7 @@ export async function resetPassword(
   ctx: RequestContext,
 ): Promise<ResetPasswordResult> {
   const link = await peekEmailToken(token, 'reset_password');
-  const email = link ? await emailOf(link.userId) : null;
+  const email = link ? await findEmailById(link.userId) : null;
   if (!link || !email) return INVALID_LINK;
   const { userId } = link;
 

@@ -31,6 +31,17 @@ export async function findPasswordHashById(userId: string): Promise<string | nul
   return row?.passwordHash ?? null;
 }
 
+/** The account's current address, or null when there is no such account. */
+export async function findEmailById(userId: string): Promise<string | null> {
+  const database = await db();
+  const [row] = await database
+    .select({ email: users.email })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row?.email ?? null;
+}
+
 /**
  * Insert the user and its "registered" event in one transaction. Returns null when the email is
  * taken (the unique constraint decides, so two racing registrations cannot both win).

@@ -1,7 +1,5 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
-import { db } from '@/lib/db/client';
-import { users } from '@/lib/db/schema';
+import { findEmailById } from '@/lib/auth/users';
 import { env } from '@/lib/env';
 import { describeDevice } from '@/lib/format';
 import type { RequestContext } from '@/lib/http/request-context';
@@ -116,17 +114,8 @@ export async function sendSecurityNotice(
   options: { to?: string } = {},
 ): Promise<boolean> {
   try {
-    let to = options.to;
-    if (!to) {
-      const database = await db();
-      const [row] = await database
-        .select({ email: users.email })
-        .from(users)
-        .where(eq(users.id, userId))
-        .limit(1);
-      if (!row) return false;
-      to = row.email;
-    }
+    const to = options.to ?? (await findEmailById(userId));
+    if (!to) return false;
     await sendMail({ to, ...composeNotice(notice, ctx) });
     return true;
   } catch (error) {

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { ActionForm } from '@/components/action-form';
 import { PasswordStrength } from '@/components/password-strength';
+import { AnyCodeField } from '@/components/ui/any-code-field';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
@@ -40,14 +41,8 @@ export function ResetPasswordForm({
         {...f.form.register('newPassword')}
       />
       {mfaRequired ? (
-        <Field
+        <AnyCodeField
           id="code"
-          label="Authentication code"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          maxLength={16}
-          required
-          className="code-input"
           hint="Two-factor authentication is on: a code from your authenticator app, or one of your backup codes."
           error={f.errorFor('code')}
           {...f.form.register('code')}

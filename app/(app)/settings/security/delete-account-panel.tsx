@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { ActionForm } from '@/components/action-form';
+import { AnyCodeField } from '@/components/ui/any-code-field';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
@@ -76,18 +77,7 @@ function DeleteAccountForm({ mfaEnabled, onCancel }: { mfaEnabled: boolean; onCa
         {...f.form.register('password')}
       />
       {askCode ? (
-        <Field
-          id="delete-code"
-          label="Authentication code"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          maxLength={16}
-          required
-          className="code-input"
-          hint="From your authenticator app, or one of your backup codes."
-          error={f.errorFor('code')}
-          {...f.form.register('code')}
-        />
+        <AnyCodeField id="delete-code" error={f.errorFor('code')} {...f.form.register('code')} />
       ) : null}
       <div className="actions">
         <SubmitButton pending={f.pending} pendingLabel="Deleting account…" variant="danger">

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ActionForm } from '@/components/action-form';
 import { Alert } from '@/components/ui/alert';
+import { AnyCodeField } from '@/components/ui/any-code-field';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
@@ -108,18 +109,7 @@ function ChangeEmailForm({
         {...f.form.register('password')}
       />
       {mfaEnabled ? (
-        <Field
-          id="changeEmailCode"
-          label="Authentication code"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          maxLength={16}
-          required
-          className="code-input"
-          hint="From your authenticator app, or one of your backup codes."
-          error={f.errorFor('code')}
-          {...f.form.register('code')}
-        />
+        <AnyCodeField id="changeEmailCode" error={f.errorFor('code')} {...f.form.register('code')} />
       ) : null}
       <div className="actions">
         <SubmitButton pending={f.pending} pendingLabel="Sending link…">

@@ -2,6 +2,7 @@
 
 import { useEffect } from 'react';
 import { ActionForm } from '@/components/action-form';
+import { AnyCodeField } from '@/components/ui/any-code-field';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
@@ -44,18 +45,7 @@ export function StepUpForm({
         error={f.errorFor('password')}
         {...f.form.register('password')}
       />
-      <Field
-        id={`${id}-code`}
-        label="Authentication code"
-        autoComplete="one-time-code"
-        spellCheck={false}
-        maxLength={16}
-        required
-        className="code-input"
-        hint="From your authenticator app, or one of your backup codes."
-        error={f.errorFor('code')}
-        {...f.form.register('code')}
-      />
+      <AnyCodeField id={`${id}-code`} error={f.errorFor('code')} {...f.form.register('code')} />
       <div className="actions">
         <SubmitButton pending={f.pending} pendingLabel={pendingLabel}>
           {submitLabel}
