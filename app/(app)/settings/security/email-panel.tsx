@@ -56,7 +56,6 @@ export function EmailPanel({ verified, mfaEnabled }: { verified: boolean; mfaEna
           ref={openerRef}
           type="button"
           className="button button-secondary"
-          aria-expanded={false}
           onClick={() => {
             setSentTo(null);
             setOpen(true);
