@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore, type StoreKind, store } from '@/lib/kv';
-import { type Attempt, consume, consumeAll, LIMITS } from '@/lib/rate-limit';
+import { type Attempt, clearAttempts, consume, consumeAll, LIMITS } from '@/lib/rate-limit';
 import { FIFTEEN_MINUTES, pinClockToMidWindow, uniqueId, uniqueIp } from './helpers';
 
 /**
@@ -89,6 +89,20 @@ export function rateLimitSemantics(target: RateLimitTarget): void {
       expect((await consume('signInAccount', uniqueId('acct'))).allowed).toBe(true);
       expect((await consume('signInIp', id)).allowed).toBe(true);
       expect((await consume('register', id)).allowed).toBe(true);
+    });
+  });
+
+  describe('clearing', () => {
+    it('forgets the attempts of one id for one limiter, and nothing else', async () => {
+      const id = uniqueId('acct');
+      const other = uniqueId('acct');
+      await consumeTimes(6, 'signInAccount', id);
+      await consumeTimes(6, 'signInAccount', other);
+      await consumeTimes(51, 'signInIp', id);
+      await clearAttempts('signInAccount', id);
+      expect(allowedCount(await consumeTimes(6, 'signInAccount', id))).toBe(5);
+      expect((await consume('signInAccount', other)).allowed).toBe(false);
+      expect((await consume('signInIp', id)).allowed).toBe(false);
     });
   });
 

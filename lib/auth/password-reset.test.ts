@@ -6,6 +6,7 @@ import { ctx, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration, userRow } from '@/tests/integration';
 import { changePassword } from './change-password';
 import { issueEmailToken, peekEmailToken } from './email-tokens';
+import { passwordSignIn } from './login';
 import { verifyPassword } from './password';
 import { inspectResetLink, requestPasswordReset, resetPassword } from './password-reset';
 import { createSession, validateSession } from './sessions';
@@ -111,6 +112,21 @@ describe('resetting with the link', () => {
     expect(await resetPassword(token, 'another fine passphrase 9', undefined, ctx())).toEqual(INVALID_LINK);
     expect(await inspectResetLink(token)).toBeNull();
     expect(await passwordWorks(user.id, NEW_PASSWORD)).toBe(true);
+  });
+
+  it('lifts a sign-in lockout that guesses at the old password caused', async () => {
+    const user = await makeUser();
+    for (let i = 0; i < 5; i++) await passwordSignIn(user.email, 'a wrong guess 123', ctx());
+    expect(await passwordSignIn(user.email, user.password, ctx())).toMatchObject({ reason: 'rate_limited' });
+    const token = await requestLink(user.email);
+    expect(await resetPassword(token, NEW_PASSWORD, undefined, ctx())).toMatchObject({ ok: true });
+    expect(await passwordSignIn(user.email, NEW_PASSWORD, ctx())).toMatchObject({
+      ok: true,
+      userId: user.id,
+    });
+    // A fresh count: guessing at the new password is limited as before.
+    for (let i = 0; i < 5; i++) await passwordSignIn(user.email, 'a wrong guess 123', ctx());
+    expect(await passwordSignIn(user.email, NEW_PASSWORD, ctx())).toMatchObject({ reason: 'rate_limited' });
   });
 
   it('is refused after 1 hour', async () => {

@@ -13,7 +13,7 @@ import type { RequestContext } from '@/lib/http/request-context';
 import { messages } from '@/lib/messages';
 import { guessMethod, isMfaEnabled } from '@/lib/mfa/factors';
 import { checkSecondFactor } from '@/lib/mfa/verify';
-import { consume } from '@/lib/rate-limit';
+import { clearAttempts, consume } from '@/lib/rate-limit';
 import { issueEmailToken, peekEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
 import { accountKey } from './login';
 import { hashPassword } from './password';
@@ -158,6 +158,8 @@ export async function resetPassword(
   if (!done) return INVALID_LINK;
 
   const signedOut = await revokeOtherSessions(userId);
+  // Failed sign-ins were guesses at the old password: the owner is not kept waiting for them.
+  await clearAttempts('signInAccount', accountKey(email));
   await recordEvent('password_reset', ctx, { userId, detail: { signedOut } });
   await sendSecurityNotice(userId, { kind: 'password_reset' }, ctx);
   return { ok: true, userId, signedOut };

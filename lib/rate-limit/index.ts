@@ -124,3 +124,23 @@ export async function consumeAll(checks: { name: LimiterName; id: string }[]): P
     },
   };
 }
+
+/**
+ * Forget every attempt counted under `id` by one limiter, in the configured store and in the
+ * in-process one (which counted while the store was down). For when what was being guessed no
+ * longer exists: after a password reset, failures against the old password mean nothing, and
+ * the owner should not wait out a lockout a guesser caused. A failure is logged, never thrown:
+ * the change that asked for it has already happened.
+ */
+export async function clearAttempts(name: LimiterName, id: string): Promise<void> {
+  const stores = [...new Set([store(), memoryStore()])];
+  await Promise.all(
+    stores.map(async (s) => {
+      try {
+        await withTimeout(limiter(s, name).resetUsedTokens(id));
+      } catch (error) {
+        console.warn(`latchkey: could not clear rate-limit attempts (${s.kind}): ${String(error)}`);
+      }
+    }),
+  );
+}
