@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { passwordSignIn } from '@/lib/auth/login';
 import { issueLoginTicket, redeemLoginTicket } from '@/lib/auth/login-ticket';
 import { verifySecondStep } from '@/lib/auth/second-step';
@@ -10,18 +9,15 @@ import { createChallenge } from '@/lib/mfa/challenge';
 import { ctx, uniqueEmail, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration, usersWithEmail } from '@/tests/integration';
 import { codeNow, enrolledUser, freezeClock, tablesContaining, wrongCode } from '@/tests/mfa';
+import { tempOutbox } from '@/tests/outbox';
 import { deleteAccount } from './delete';
 
-const outbox = vi.hoisted(() => {
+vi.hoisted(() => {
   process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-  const dir = `${process.env.TMPDIR ?? '/tmp'}/latchkey-delete-sec-${process.pid}-${Date.now()}`;
-  process.env.OUTBOX_DIR = dir;
-  delete process.env.SMTP_URL;
-  return dir;
 });
+const outbox = tempOutbox('delete-sec');
 
 setupIntegration();
-afterAll(() => rmSync(outbox, { recursive: true, force: true }));
 
 beforeEach(() => {
   // Mid-window: the attempt limits below must not straddle a 15-minute boundary.

@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueEmailToken } from '@/lib/auth/email-tokens';
 import { passwordSignIn } from '@/lib/auth/login';
 import { registerUser } from '@/lib/auth/register';
@@ -10,18 +9,15 @@ import { mfaStatus } from '@/lib/mfa/factors';
 import { ctx, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration, usersWithEmail } from '@/tests/integration';
 import { allTables, codeNow, enrolledUser, freezeClock, tablesContaining, wrongCode } from '@/tests/mfa';
+import { tempOutbox } from '@/tests/outbox';
 import { deleteAccount } from './delete';
 
-const outbox = vi.hoisted(() => {
+vi.hoisted(() => {
   process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-  const dir = `${process.env.TMPDIR ?? '/tmp'}/latchkey-delete-${process.pid}-${Date.now()}`;
-  process.env.OUTBOX_DIR = dir;
-  delete process.env.SMTP_URL;
-  return dir;
 });
+const outbox = tempOutbox('delete');
 
 setupIntegration();
-afterAll(() => rmSync(outbox, { recursive: true, force: true }));
 
 beforeEach(() => {
   freezeClock();

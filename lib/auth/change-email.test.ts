@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
 import { listOutbox } from '@/lib/email/outbox';
@@ -7,22 +6,19 @@ import { messages } from '@/lib/messages';
 import { ctx, sleep, uniqueEmail } from '@/tests/helpers';
 import { makeUser, setupIntegration, userRow } from '@/tests/integration';
 import { codeNow, enrolledUser, freezeClock, wrongCode } from '@/tests/mfa';
+import { tempOutbox } from '@/tests/outbox';
 import { confirmEmailChange, requestEmailChange } from './change-email';
 import { issueEmailToken, redeemEmailToken } from './email-tokens';
 import { sendVerificationEmail, verifyEmail } from './email-verification';
 import { passwordSignIn } from './login';
 
-const outbox = vi.hoisted(() => {
-  const dir = `${process.env.TMPDIR ?? '/tmp'}/latchkey-change-email-${process.pid}-${Date.now()}`;
-  process.env.OUTBOX_DIR = dir;
+vi.hoisted(() => {
   process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-  delete process.env.SMTP_URL;
-  return dir;
 });
+const outbox = tempOutbox('change-email');
 
 setupIntegration();
 afterEach(() => vi.useRealTimers());
-afterAll(() => rmSync(outbox, { recursive: true, force: true }));
 
 async function mailsTo(email: string) {
   return (await listOutbox(outbox)).filter((m) => m.to === email);

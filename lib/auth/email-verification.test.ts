@@ -1,19 +1,13 @@
-import { rmSync } from 'node:fs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listOutbox } from '@/lib/email/outbox';
 import { ctx } from '@/tests/helpers';
 import { makeUser, setupIntegration, userRow } from '@/tests/integration';
+import { tempOutbox } from '@/tests/outbox';
 import { resendVerificationEmail, sendVerificationEmail, verifyEmail } from './email-verification';
 
-const outbox = vi.hoisted(() => {
-  const dir = `${process.env.TMPDIR ?? '/tmp'}/latchkey-verify-${process.pid}-${Date.now()}`;
-  process.env.OUTBOX_DIR = dir;
-  delete process.env.SMTP_URL;
-  return dir;
-});
+const outbox = tempOutbox('verify');
 
 setupIntegration();
-afterAll(() => rmSync(outbox, { recursive: true, force: true }));
 
 async function linkTo(email: string): Promise<string> {
   const mail = (await listOutbox(outbox)).find((m) => m.to === email);

@@ -1,5 +1,5 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appLink } from '@/lib/email/links';
 import { listOutbox } from '@/lib/email/outbox';
 import { messages } from '@/lib/messages';
@@ -7,22 +7,19 @@ import { mfaStatus } from '@/lib/mfa/factors';
 import { ctx, uniqueEmail, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration } from '@/tests/integration';
 import { advanceSteps, codeNow, enrolledUser, freezeClock, tablesContaining, wrongCode } from '@/tests/mfa';
+import { tempOutbox } from '@/tests/outbox';
 import { issueEmailToken } from './email-tokens';
 import { passwordSignIn } from './login';
 import { verifyPassword } from './password';
 import { inspectResetLink, requestPasswordReset, resetPassword } from './password-reset';
 import { findPasswordHashById } from './users';
 
-const outbox = vi.hoisted(() => {
+vi.hoisted(() => {
   process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-  const dir = `${process.env.TMPDIR ?? '/tmp'}/latchkey-reset-sec-${process.pid}-${Date.now()}`;
-  process.env.OUTBOX_DIR = dir;
-  delete process.env.SMTP_URL;
-  return dir;
 });
+const outbox = tempOutbox('reset-sec');
 
 setupIntegration();
-afterAll(() => rmSync(outbox, { recursive: true, force: true }));
 // TOTP codes and fixed rate-limit windows depend on the clock: freeze it mid-window.
 beforeEach(() => {
   freezeClock();

@@ -1,9 +1,9 @@
-import { rmSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { listOutbox } from '@/lib/email/outbox';
 import { env } from '@/lib/env';
 import { ctx, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration, userRow } from '@/tests/integration';
+import { tempOutbox } from '@/tests/outbox';
 import { changePassword } from './change-password';
 import { issueEmailToken, peekEmailToken } from './email-tokens';
 import { passwordSignIn } from './login';
@@ -12,15 +12,9 @@ import { inspectResetLink, requestPasswordReset, resetPassword } from './passwor
 import { createSession, validateSession } from './sessions';
 import { findPasswordHashById } from './users';
 
-const outbox = vi.hoisted(() => {
-  const dir = `${process.env.TMPDIR ?? '/tmp'}/latchkey-reset-${process.pid}-${Date.now()}`;
-  process.env.OUTBOX_DIR = dir;
-  delete process.env.SMTP_URL;
-  return dir;
-});
+const outbox = tempOutbox('reset');
 
 setupIntegration();
-afterAll(() => rmSync(outbox, { recursive: true, force: true }));
 afterEach(() => {
   vi.useRealTimers();
 });

@@ -1,24 +1,20 @@
-import { rmSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { changePassword } from '@/lib/auth/change-password';
 import { checkSecondFactor } from '@/lib/mfa/verify';
 import { ctx, uniqueEmail } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
 import { enrolledUser, freezeClock } from '@/tests/mfa';
+import { tempOutbox } from '@/tests/outbox';
 import { type SecurityNotice, sendSecurityNotice } from './notices';
 import { listOutbox } from './outbox';
 
-const outbox = vi.hoisted(() => {
-  const dir = `${process.env.TMPDIR ?? '/tmp'}/latchkey-notices-${process.pid}-${Date.now()}`;
-  process.env.OUTBOX_DIR = dir;
+vi.hoisted(() => {
   process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-  delete process.env.SMTP_URL;
-  return dir;
 });
+const outbox = tempOutbox('notices');
 
 setupIntegration();
 afterEach(() => vi.useRealTimers());
-afterAll(() => rmSync(outbox, { recursive: true, force: true }));
 
 async function mailsTo(email: string) {
   return (await listOutbox(outbox)).filter((m) => m.to === email);
