@@ -1,4 +1,6 @@
-// Test settings: a throwaway secret and, unless DATABASE_URL is set, an in-memory PGlite per
-// test file. REDIS_URL / DATABASE_URL from the environment switch the same tests to real services.
+// Test settings: throwaway secrets (session, TOTP encryption) and, unless DATABASE_URL is set,
+// an in-memory PGlite per test file. REDIS_URL / DATABASE_URL from the environment switch the
+// same tests to real services.
 process.env.AUTH_SECRET ??= 'test-secret-test-secret-test-secret-0123456789';
 process.env.PGLITE_DIR ??= 'memory://';
+process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');

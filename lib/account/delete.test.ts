@@ -12,9 +12,6 @@ import { allTables, codeNow, enrolledUser, freezeClock, tablesContaining, wrongC
 import { tempOutbox } from '@/tests/outbox';
 import { deleteAccount } from './delete';
 
-vi.hoisted(() => {
-  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-});
 const outbox = tempOutbox('delete');
 
 setupIntegration();

@@ -10,10 +10,6 @@ import { auditRowsFromIp, makeUser, setupIntegration, userRow } from '@/tests/in
 import { backupCodeRows, enrolledUser, factorRow, freezeClock } from '@/tests/mfa';
 import { buildAccountExport, exportAccountData, exportFilename } from './export';
 
-vi.hoisted(() => {
-  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-});
-
 setupIntegration();
 
 beforeEach(() => {

@@ -12,9 +12,6 @@ import { issueEmailToken, redeemEmailToken } from './email-tokens';
 import { sendVerificationEmail, verifyEmail } from './email-verification';
 import { passwordSignIn } from './login';
 
-vi.hoisted(() => {
-  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-});
 const outbox = tempOutbox('change-email');
 
 setupIntegration();

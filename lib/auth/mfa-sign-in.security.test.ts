@@ -8,10 +8,6 @@ import { passwordSignIn } from './login';
 import { verifySecondStep } from './second-step';
 import { createSession, validateSession } from './sessions';
 
-vi.hoisted(() => {
-  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-});
-
 setupIntegration();
 
 beforeEach(() => {

@@ -14,9 +14,6 @@ import { verifyPassword } from './password';
 import { inspectResetLink, requestPasswordReset, resetPassword } from './password-reset';
 import { findPasswordHashById } from './users';
 
-vi.hoisted(() => {
-  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-});
 const outbox = tempOutbox('reset-sec');
 
 setupIntegration();

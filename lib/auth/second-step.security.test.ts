@@ -18,10 +18,6 @@ import {
 } from '@/tests/mfa';
 import { type SecondStepResult, verifySecondStep } from './second-step';
 
-vi.hoisted(() => {
-  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-});
-
 setupIntegration();
 
 afterEach(() => {

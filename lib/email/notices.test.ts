@@ -8,9 +8,6 @@ import { tempOutbox } from '@/tests/outbox';
 import { type SecurityNotice, sendSecurityNotice } from './notices';
 import { listOutbox } from './outbox';
 
-vi.hoisted(() => {
-  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-});
 const outbox = tempOutbox('notices');
 
 setupIntegration();

@@ -16,10 +16,6 @@ import { normalizeBackupCode } from './backup-codes';
 import { mfaStatus, regenerateBackupCodes, spendBackupCode, spendTotpCode } from './factors';
 import { verifyTotp } from './totp';
 
-vi.hoisted(() => {
-  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-});
-
 setupIntegration();
 
 beforeEach(() => {

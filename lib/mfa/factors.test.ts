@@ -24,10 +24,6 @@ import {
   spendTotpCode,
 } from './factors';
 
-vi.hoisted(() => {
-  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-});
-
 /**
  * A gate in front of backup-code hashing (the slow part of completeEnrollment, between checking
  * the code and switching two-factor on), so a test can act in that gap. Open unless `hold` is set.

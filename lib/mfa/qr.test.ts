@@ -10,7 +10,6 @@ import { makeUser, setupIntegration } from '@/tests/integration';
 import { beginEnrollment, type Enrollment } from './factors';
 
 vi.hoisted(() => {
-  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
   // The contract's issuer is the default APP_NAME.
   delete process.env.APP_NAME;
 });

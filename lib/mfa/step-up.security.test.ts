@@ -7,10 +7,6 @@ import { createChallenge } from './challenge';
 import { mfaStatus, spendTotpCode } from './factors';
 import { stepUp } from './step-up';
 
-vi.hoisted(() => {
-  process.env.MFA_ENCRYPTION_KEY ??= Buffer.alloc(32, 42).toString('base64');
-});
-
 setupIntegration();
 
 beforeEach(() => {
