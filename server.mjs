@@ -4,18 +4,21 @@
 // the client cannot set (any incoming copy is overwritten), and with TRUST_PROXY_HOPS=0 the
 // client's X-Forwarded-* headers are dropped, so neither rate limits nor URLs trust them.
 import { createServer } from 'node:http';
+import nextEnv from '@next/env';
 
 // Must match PEER_HEADER in lib/http/client-ip.ts.
 const PEER_HEADER = 'x-latchkey-peer';
 
 const dev = process.argv.includes('--dev');
 process.env.NODE_ENV ??= dev ? 'development' : 'production';
-const port = Number(process.env.PORT ?? 3000);
+// The .env files are read before PORT, so a PORT set there is both where this server listens and
+// (while APP_URL is unset) where lib/env.ts points links in mail.
+nextEnv.loadEnvConfig(process.cwd(), dev);
+const port = Number(process.env.PORT || 3000);
 
 const { default: next } = await import('next');
 const app = next({ dev, hostname: 'localhost', port, turbopack: dev });
 await app.prepare();
-// Read after prepare(): Next.js has loaded .env and .env.local by then.
 const hops = Number(process.env.TRUST_PROXY_HOPS ?? 0);
 const handle = app.getRequestHandler();
 const upgrade = app.getUpgradeHandler();

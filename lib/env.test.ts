@@ -31,6 +31,19 @@ describe('parseEnv', () => {
     expect(env.MFA_ENCRYPTION_KEY).toBeUndefined();
   });
 
+  it('points APP_URL at the port the server listens on while APP_URL is unset', () => {
+    expect(parseEnv({ AUTH_SECRET: SECRET, PORT: '3302' }).APP_URL).toBe('http://localhost:3302');
+    expect(parseEnv({ AUTH_SECRET: SECRET, PORT: '3302', APP_URL: '' }).APP_URL).toBe(
+      'http://localhost:3302',
+    );
+    // A configured APP_URL wins: behind a proxy the public URL has nothing to do with PORT.
+    expect(parseEnv({ AUTH_SECRET: SECRET, PORT: '3302', APP_URL: 'https://auth.example.com' }).APP_URL).toBe(
+      'https://auth.example.com',
+    );
+    expect(failure({ PORT: 'eighty' })).toContain('PORT');
+    expect(failure({ PORT: '70000' })).toContain('PORT');
+  });
+
   it('treats empty strings as unset', () => {
     const env = parseEnv({
       AUTH_SECRET: SECRET,

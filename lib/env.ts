@@ -19,38 +19,49 @@ function decodedLength(b64: string): number {
 const ADDR_SPEC = '[^\\s<>@,;"]+@[^\\s<>@,;"]+';
 const MAILBOX = new RegExp(`^(?:${ADDR_SPEC}|(?:"[^"\\r\\n]*" ?|[^<>",;\\r\\n]*)<${ADDR_SPEC}>)$`);
 
-const schema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    APP_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
-    APP_NAME: z.string().trim().min(1).max(64).default('Latchkey'),
-    AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (run `npm run dev` once to generate it)'),
-    MFA_ENCRYPTION_KEY: z
-      .string()
-      .optional()
-      .refine(
-        (v) =>
-          v === undefined || v.split(',').every((part) => base64Key.safeParse(part.split(':').pop()).success),
-        'must be a 32-byte base64 key, or a comma-separated list of id:key pairs',
-      ),
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-    PGLITE_DIR: z.string().min(1).default('.data/pglite'),
-    UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
-    UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
-    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
-    MAIL_FROM: z
-      .string()
-      .trim()
-      .max(320)
-      // One mailbox, bare or with a display name; a header value, so a line break (which would
-      // let it add headers of its own) or a second address is refused.
-      .refine((v) => MAILBOX.test(v), 'must be one address, such as `Latchkey <no-reply@example.com>`')
-      .default('Latchkey <no-reply@localhost>'),
-    MAIL_TRANSPORT: z.enum(['smtp', 'outbox']).optional(),
-    OUTBOX_DIR: z.string().min(1).default('.data/outbox'),
-  })
+const fields = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Unset: http://localhost:PORT, the port server.mjs listens on, so links in mail reach this server.
+  APP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  APP_NAME: z.string().trim().min(1).max(64).default('Latchkey'),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (run `npm run dev` once to generate it)'),
+  MFA_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine(
+      (v) =>
+        v === undefined || v.split(',').every((part) => base64Key.safeParse(part.split(':').pop()).success),
+      'must be a 32-byte base64 key, or a comma-separated list of id:key pairs',
+    ),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  PGLITE_DIR: z.string().min(1).default('.data/pglite'),
+  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .max(320)
+    // One mailbox, bare or with a display name; a header value, so a line break (which would
+    // let it add headers of its own) or a second address is refused.
+    .refine((v) => MAILBOX.test(v), 'must be one address, such as `Latchkey <no-reply@example.com>`')
+    .default('Latchkey <no-reply@localhost>'),
+  MAIL_TRANSPORT: z.enum(['smtp', 'outbox']).optional(),
+  OUTBOX_DIR: z.string().min(1).default('.data/outbox'),
+  // security.txt's Contact (RFC 9116): where researchers report a vulnerability in this deployment.
+  SECURITY_CONTACT: z
+    .string()
+    .trim()
+    .max(512)
+    .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'must be a mailto: address or an https:// URL')
+    .optional(),
+});
+
+const schema = fields
+  .transform(({ APP_URL, ...rest }) => ({ ...rest, APP_URL: APP_URL ?? `http://localhost:${rest.PORT}` }))
   .superRefine((env, ctx) => {
     if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['MAIL_TRANSPORT'], message: 'is smtp, but SMTP_URL is not set' });
@@ -64,12 +75,12 @@ const schema = z
     }
   });
 
-export type Env = z.infer<typeof schema>;
+export type Env = z.output<typeof schema>;
 
 /** Empty strings count as unset, as in most .env tooling. */
 function readRaw(source: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of Object.keys(schema.shape ?? {})) {
+  for (const key of Object.keys(fields.shape)) {
     const value = source[key];
     if (value !== undefined && value !== '') out[key] = value;
   }
@@ -106,6 +117,8 @@ export function env(): Env {
       MAIL_FROM: process.env.MAIL_FROM,
       MAIL_TRANSPORT: process.env.MAIL_TRANSPORT,
       OUTBOX_DIR: process.env.OUTBOX_DIR,
+      PORT: process.env.PORT,
+      SECURITY_CONTACT: process.env.SECURITY_CONTACT,
     });
     // The mail transport is decided at start-up too (instrumentation calls env()), so a
     // production server that would keep reset links in a local outbox does not start at all.

@@ -20,6 +20,6 @@ run('node', ['server.mjs'], {
   NODE_ENV: 'production',
   PGLITE_DIR: dir,
   OUTBOX_DIR: outbox,
-  // Links in mail must point at this server.
-  APP_URL: `http://localhost:${process.env.PORT ?? 3210}`,
+  // No APP_URL on purpose: links in mail must follow PORT to this server by themselves.
+  APP_URL: '',
 });
