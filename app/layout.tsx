@@ -6,6 +6,14 @@ import './globals.css';
 export const metadata: Metadata = {
   title: { default: 'Latchkey', template: '%s · Latchkey' },
   description: 'Account security done carefully: passwords, authenticator apps and backup codes.',
+  icons: {
+    icon: [
+      { url: '/favicon.ico', sizes: '16x16 32x32 48x48' },
+      { url: '/icon.svg', type: 'image/svg+xml' },
+    ],
+    apple: '/apple-touch-icon.png',
+  },
+  manifest: '/manifest.webmanifest',
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, colorScheme: 'light dark' };
