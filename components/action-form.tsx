@@ -6,7 +6,7 @@ import type { useActionForm } from './use-action-form';
 
 type FormHandle = Pick<
   ReturnType<typeof useActionForm>,
-  'state' | 'pending' | 'formRef' | 'alertRef' | 'formAction' | 'onSubmit'
+  'pending' | 'formRef' | 'alertRef' | 'formAction' | 'onSubmit' | 'formErrors'
 >;
 
 /**
@@ -25,6 +25,8 @@ export function ActionForm({
   className?: string;
   label?: string;
 }) {
+  // The children (the fields) were rendered by the caller first, so formErrors knows what they show.
+  const errors = form.formErrors();
   return (
     <form
       ref={form.formRef}
@@ -35,9 +37,9 @@ export function ActionForm({
       aria-busy={form.pending}
       aria-label={label}
     >
-      {form.state.error ? (
+      {errors.length > 0 ? (
         <div ref={form.alertRef} tabIndex={-1}>
-          <Alert>{form.state.error}</Alert>
+          <Alert>{errors.join(' ')}</Alert>
         </div>
       ) : null}
       {children}

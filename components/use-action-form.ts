@@ -11,11 +11,12 @@ import { type ActionState, initialState } from '@/lib/action-state';
  * real FormData to the server action (so it works before hydration, too). Nothing typed is lost:
  * the form is never reset on an error, and the first problem gets focus.
  */
-export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>>(
+export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T extends ActionState>(
   schema: S,
-  action: (state: ActionState, formData: FormData) => Promise<ActionState>,
+  action: (state: T, formData: FormData) => Promise<T>,
 ) {
-  const [state, formAction, pending] = useActionState(action, initialState);
+  // Every action state is an ActionState with optional extras, so the empty state fits all of them.
+  const [state, formAction, pending] = useActionState<T, FormData>(action, initialState as Awaited<T>);
   const form = useForm<z.input<S>, unknown, z.output<S>>({
     resolver: zodResolver(schema as never) as unknown as Resolver<z.input<S>, unknown, z.output<S>>,
     // Validate on submit, then live as the person corrects. Not on blur: an error appearing on
@@ -27,13 +28,16 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>>(
   const formRef = useRef<HTMLFormElement>(null);
   const alertRef = useRef<HTMLDivElement>(null);
 
+  // The fields this render shows: errorFor is asked once per field on screen.
+  const shown = new Set<string>();
+
   // After a server answer, move focus to the first field it complains about, else to the alert.
   useEffect(() => {
     if (state === initialState || pending) return;
     const field = Object.keys(state.fieldErrors ?? {})[0];
     const input = field ? formRef.current?.querySelector<HTMLInputElement>(`[name="${field}"]`) : null;
     if (input) input.focus();
-    else if (state.error) alertRef.current?.focus();
+    else alertRef.current?.focus();
   }, [state, pending]);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -54,9 +58,22 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>>(
   };
 
   const errorFor = (name: string): string | undefined => {
+    shown.add(name);
     const clientError = (form.formState.errors as Record<string, { message?: string } | undefined>)[name];
     return clientError?.message ?? state.fieldErrors?.[name];
   };
 
-  return { state, pending, form, formRef, alertRef, formAction, onSubmit, errorFor };
+  /**
+   * What the form shows at its top: the server's form-level error, and any field error for a
+   * field this form does not show (say, a code asked for because two-factor was turned on in
+   * another tab), so no refusal is ever dropped. Read after the fields have asked errorFor.
+   */
+  const formErrors = (): string[] => {
+    const orphans = Object.entries(state.fieldErrors ?? {})
+      .filter(([name]) => !shown.has(name))
+      .map(([, message]) => message);
+    return [...(state.error ? [state.error] : []), ...orphans];
+  };
+
+  return { state, pending, form, formRef, alertRef, formAction, onSubmit, errorFor, formErrors };
 }

@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 /**
  * The e2e server runs on embedded defaults (no SMTP_URL), so mail goes to the outbox and
  * /dev/outbox is open to this machine. A non-loopback peer getting 404 is covered by the unit
- * tests of isLoopback / isLocalRequest (lib/email/loopback.test.ts): a test cannot choose its
+ * tests of isLoopback / isLocalRequest (lib/http/loopback.test.ts): a test cannot choose its
  * own socket address. Against a deployed app (BASE_URL) the page is meant to be absent.
  */
 test.skip(Boolean(process.env.BASE_URL), 'the outbox exists only on a local server');

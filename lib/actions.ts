@@ -32,11 +32,12 @@ function echo(raw: Record<string, unknown>, keep: readonly string[]): Record<str
  * uses, `safeParse`, first message per field; a bug becomes a generic error, never a 500 page
  * and never an echo of the input. redirect() passes through.
  */
-export function validatedAction<S extends ObjectSchema, T extends ActionState = ActionState>(
+export function validatedAction<S extends ObjectSchema, X extends object = object>(
   schema: S,
   options: { echo?: readonly (keyof z.input<S> & string)[] },
-  handler: (data: z.output<S>, values: Record<string, string>) => Promise<NoInfer<T>>,
+  handler: (data: z.output<S>, values: Record<string, string>) => Promise<ActionState<X>>,
 ) {
+  type T = ActionState<X>;
   return async (_prev: T, formData: FormData): Promise<T> => {
     const raw = readFields(schema, formData);
     const values = echo(raw, options.echo ?? []);
@@ -60,14 +61,19 @@ export function validatedAction<S extends ObjectSchema, T extends ActionState = 
 }
 
 /** The same, for signed-in users: the session is checked again here, whatever middleware did. */
-export function authenticatedAction<S extends ObjectSchema, T extends ActionState = ActionState>(
+export function authenticatedAction<S extends ObjectSchema, X extends object = object>(
   schema: S,
   options: { echo?: readonly (keyof z.input<S> & string)[] },
-  handler: (data: z.output<S>, session: SessionDTO, values: Record<string, string>) => Promise<NoInfer<T>>,
+  handler: (
+    data: z.output<S>,
+    session: SessionDTO,
+    values: Record<string, string>,
+  ) => Promise<ActionState<X>>,
 ) {
-  return validatedAction<S, T>(schema, options, async (data, values) => {
+  return validatedAction<S, X>(schema, options, async (data, values) => {
     const session = await getSession();
-    if (!session) return { ok: false, error: messages.sessionEnded, values } as T;
+    // Partial extras: a failure without them is a valid state of any action.
+    if (!session) return { ok: false, error: messages.sessionEnded, values } as ActionState<X>;
     return handler(data, session, values);
   });
 }

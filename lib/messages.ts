@@ -46,6 +46,8 @@ export const messages = {
   sessionEnded: 'Your session has ended. Please sign in again.',
 } as const;
 
+export type MessageKey = keyof typeof messages;
+
 export function invalidCodeWithAttempts(attemptsLeft: number): string {
   return `Invalid code. ${attemptsLeft} attempt${attemptsLeft === 1 ? '' : 's'} left before you must sign in again.`;
 }

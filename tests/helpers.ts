@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type IORedis from 'ioredis';
 import { vi } from 'vitest';
+import { failureMessage } from '@/lib/action-state';
+import type { Failure } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
 import { store } from '@/lib/kv';
 
@@ -73,3 +75,18 @@ export function closeStore(): void {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * A lib/ result as the person sees it: a failure becomes its words (on a field, or for the whole
+ * form), through the same function the actions use. Tests that assert what is shown use it, so
+ * they check the words and not only the failure's kind.
+ */
+export function shown<R extends { ok: boolean }>(result: R | Failure): R | Shown {
+  if (result.ok) return result as R;
+  const failure = result as Failure;
+  const message = failureMessage(failure);
+  return failure.kind !== 'rate_limited' && failure.field
+    ? { ok: false, field: failure.field, message }
+    : { ok: false, error: message };
+}
+type Shown = { ok: false; field: string; message: string } | { ok: false; error: string };

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
 import { hashPassword } from '@/lib/auth/password';
-import { createUser, type UserDTO } from '@/lib/auth/users';
 import { closeDb, db } from '@/lib/db/client';
 import { auditEvents, sessions, users } from '@/lib/db/schema';
+import { createUser, type UserDTO } from '@/lib/db/users';
 import { closeStore, ctx, uniqueEmail, waitForStore } from './helpers';
 
 /**

@@ -2,8 +2,8 @@ import { eq, type SQL, sql } from 'drizzle-orm';
 import { vi } from 'vitest';
 import { db } from '@/lib/db/client';
 import { auditEvents, backupCodes, totpFactors } from '@/lib/db/schema';
-import { beginEnrollment, completeEnrollment } from '@/lib/mfa/factors';
 import { currentTimeStep, generateTotp } from '@/lib/mfa/totp';
+import { beginEnrollment, completeEnrollment } from '@/lib/mfa/totp-factor';
 import { FIFTEEN_MINUTES } from './helpers';
 import { makeUser } from './integration';
 

@@ -6,11 +6,15 @@ import { createSession, validateSession } from '@/lib/auth/sessions';
 import { listOutbox } from '@/lib/email/outbox';
 import { messages } from '@/lib/messages';
 import { createChallenge } from '@/lib/mfa/challenge';
-import { ctx, uniqueEmail, uniqueIp } from '@/tests/helpers';
+import { ctx, shown, uniqueEmail, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration, usersWithEmail } from '@/tests/integration';
 import { codeNow, enrolledUser, freezeClock, tablesContaining, wrongCode } from '@/tests/mfa';
 import { tempOutbox } from '@/tests/outbox';
-import { deleteAccount } from './delete';
+import { deleteAccount as deleteAccountResult } from './delete';
+
+/** Results as the person sees them (tests/helpers.ts `shown`): these assertions check the words. */
+const deleteAccount = async (...args: Parameters<typeof deleteAccountResult>) =>
+  shown(await deleteAccountResult(...args));
 
 const outbox = tempOutbox('delete-sec');
 
@@ -40,7 +44,7 @@ describe('deleting an account: who can', () => {
     expect(refused).toEqual({ ok: false, error: expect.stringMatching(TOO_MANY) });
     expect(await usersWithEmail(user.email)).toHaveLength(1);
     // The same limit as signing in: the guesses were spent there too.
-    expect(await passwordSignIn(user.email, user.password, ctx())).toMatchObject({ reason: 'rate_limited' });
+    expect(await passwordSignIn(user.email, user.password, ctx())).toMatchObject({ kind: 'rate_limited' });
   });
 
   it('with two-factor on, the password alone is not enough, and wrong codes lock the step', async () => {
@@ -88,7 +92,7 @@ describe('after deletion, nothing of the account works', () => {
     expect(await deleteAccount(user, user.password, undefined, ctx())).toEqual({ ok: true });
     const ip = uniqueIp();
     const deleted = await passwordSignIn(user.email, user.password, ctx(ip));
-    expect(deleted).toEqual({ ok: false, reason: 'invalid' });
+    expect(deleted).toEqual({ ok: false, kind: 'invalidCredentials' });
     expect(await passwordSignIn(uniqueEmail(), user.password, ctx())).toEqual(deleted);
     expect((await auditRowsFromIp(ip)).map((e) => [e.type, e.userId, e.detail])).toEqual([
       ['sign_in_failure', null, { reason: 'unknown_email' }],
@@ -110,7 +114,7 @@ describe('after deletion, nothing of the account works', () => {
     ] as const) {
       expect(await verifySecondStep(challenge, method, code, ctx())).toMatchObject({
         ok: false,
-        reason: 'invalid',
+        kind: 'invalidCode',
       });
     }
     // A ticket minted just before the deletion names no account a session could belong to.

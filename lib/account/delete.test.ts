@@ -6,11 +6,15 @@ import { createSession } from '@/lib/auth/sessions';
 import { listOutbox } from '@/lib/email/outbox';
 import { messages } from '@/lib/messages';
 import { mfaStatus } from '@/lib/mfa/factors';
-import { ctx, uniqueIp } from '@/tests/helpers';
+import { ctx, shown, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration, usersWithEmail } from '@/tests/integration';
 import { allTables, codeNow, enrolledUser, freezeClock, tablesContaining, wrongCode } from '@/tests/mfa';
 import { tempOutbox } from '@/tests/outbox';
-import { deleteAccount } from './delete';
+import { deleteAccount as deleteAccountResult } from './delete';
+
+/** Results as the person sees them (tests/helpers.ts `shown`): these assertions check the words. */
+const deleteAccount = async (...args: Parameters<typeof deleteAccountResult>) =>
+  shown(await deleteAccountResult(...args));
 
 const outbox = tempOutbox('delete');
 
@@ -111,7 +115,10 @@ describe('delete my account', () => {
     expect(again.user.id).not.toBe(user.id);
     expect(await mfaStatus(again.user.id)).toEqual({ enabled: false, pending: false, backupCodesLeft: 0 });
     // The old password belongs to the deleted account only.
-    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: false, reason: 'invalid' });
+    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({
+      ok: false,
+      kind: 'invalidCredentials',
+    });
     expect(await passwordSignIn(user.email, newPassword, ctx())).toMatchObject({
       ok: true,
       mfaRequired: false,

@@ -1,13 +1,13 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
-import { confirmIdentity, type IdentityFailure, identityFailure } from '@/lib/auth/confirm-identity';
+import { type ConfirmIdentityResult, confirmIdentity } from '@/lib/auth/confirm-identity';
 import { db } from '@/lib/db/client';
 import { auditEvents, users } from '@/lib/db/schema';
 import { sendSecurityNotice } from '@/lib/email/notices';
+import { type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
-import { messages } from '@/lib/messages';
 
-export type DeleteAccountResult = { ok: true } | IdentityFailure;
+export type DeleteAccountResult = ConfirmIdentityResult | Refused<'sessionEnded'>;
 
 /**
  * Delete an account for good, after the owner proved it is them (password, and a code when
@@ -24,7 +24,7 @@ export async function deleteAccount(
   ctx: RequestContext,
 ): Promise<DeleteAccountResult> {
   const check = await confirmIdentity(user, password, code, ctx);
-  if (!check.ok) return identityFailure(check);
+  if (!check.ok) return check;
 
   const database = await db();
   const deleted = await database.transaction(async (tx) => {
@@ -41,7 +41,7 @@ export async function deleteAccount(
     return row;
   });
   // Already gone: a concurrent request deleted it first, and that one reported it.
-  if (!deleted) return { ok: false, error: messages.sessionEnded };
+  if (!deleted) return refused('sessionEnded');
 
   // The row is gone, so the address is passed along; the one it had at the moment of deletion.
   await sendSecurityNotice(user.id, { kind: 'account_deleted' }, ctx, { to: deleted.email });

@@ -4,9 +4,11 @@
  * default. Used by middleware, the login page and, again, the action after sign-in.
  */
 export const DEFAULT_AFTER_LOGIN = '/dashboard';
+/** Longer is no path of this app; forms cap the field at the same length. */
+export const CALLBACK_URL_MAX = 2048;
 
 export function safeCallbackUrl(raw: unknown, fallback = DEFAULT_AFTER_LOGIN): string {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2048) return fallback;
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > CALLBACK_URL_MAX) return fallback;
   // Browsers treat "\" like "/" and drop tabs/newlines, so "/\evil.com" and "/\t/evil.com" escape.
   if (!raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\') || hasControlCharacter(raw)) {
     return fallback;

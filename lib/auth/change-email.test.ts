@@ -3,14 +3,18 @@ import { db } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
 import { listOutbox } from '@/lib/email/outbox';
 import { messages } from '@/lib/messages';
-import { ctx, sleep, uniqueEmail } from '@/tests/helpers';
+import { ctx, shown, sleep, uniqueEmail } from '@/tests/helpers';
 import { makeUser, setupIntegration, userRow } from '@/tests/integration';
 import { codeNow, enrolledUser, freezeClock, wrongCode } from '@/tests/mfa';
 import { tempOutbox } from '@/tests/outbox';
-import { confirmEmailChange, requestEmailChange } from './change-email';
+import { confirmEmailChange, requestEmailChange as requestEmailChangeResult } from './change-email';
 import { issueEmailToken, redeemEmailToken } from './email-tokens';
 import { sendVerificationEmail, verifyEmail } from './email-verification';
 import { passwordSignIn } from './login';
+
+/** Results as the person sees them (tests/helpers.ts `shown`): these assertions check the words. */
+const requestEmailChange = async (...args: Parameters<typeof requestEmailChangeResult>) =>
+  shown(await requestEmailChangeResult(...args));
 
 const outbox = tempOutbox('change-email');
 
@@ -53,7 +57,10 @@ describe('changing the email address', () => {
 
     // Sign-in follows the address: the new one works, the old one is just an unknown address.
     expect(await passwordSignIn(next, user.password, ctx())).toMatchObject({ ok: true, userId: user.id });
-    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({ ok: false, reason: 'invalid' });
+    expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({
+      ok: false,
+      kind: 'invalidCredentials',
+    });
   });
 
   it('the link works once', async () => {
@@ -62,7 +69,7 @@ describe('changing the email address', () => {
     await requestEmailChange(user, next, user.password, undefined, ctx());
     const token = await tokenFrom(next);
     expect((await confirmEmailChange(token, ctx())).ok).toBe(true);
-    expect(await confirmEmailChange(token, ctx())).toEqual({ ok: false, reason: 'invalid' });
+    expect(await confirmEmailChange(token, ctx())).toEqual({ ok: false, kind: 'linkInvalid' });
   });
 
   it('the link stops working after 1 hour', async () => {
@@ -71,7 +78,10 @@ describe('changing the email address', () => {
     const next = uniqueEmail('new');
     await requestEmailChange(user, next, user.password, undefined, ctx());
     vi.setSystemTime(Date.now() + 60 * 60_000 + 1000);
-    expect(await confirmEmailChange(await tokenFrom(next), ctx())).toEqual({ ok: false, reason: 'invalid' });
+    expect(await confirmEmailChange(await tokenFrom(next), ctx())).toEqual({
+      ok: false,
+      kind: 'linkInvalid',
+    });
     expect((await userRow(user.email))?.id).toBe(user.id);
   });
 
@@ -81,7 +91,10 @@ describe('changing the email address', () => {
     const second = uniqueEmail('second');
     await requestEmailChange(user, first, user.password, undefined, ctx());
     await requestEmailChange(user, second, user.password, undefined, ctx());
-    expect(await confirmEmailChange(await tokenFrom(first), ctx())).toEqual({ ok: false, reason: 'invalid' });
+    expect(await confirmEmailChange(await tokenFrom(first), ctx())).toEqual({
+      ok: false,
+      kind: 'linkInvalid',
+    });
     expect(await confirmEmailChange(await tokenFrom(second), ctx())).toEqual({ ok: true, email: second });
   });
 
@@ -122,7 +135,7 @@ describe('changing the email address', () => {
     expect(answers[5]).toMatchObject({ ok: false, error: expect.stringMatching(/^Too many attempts/) });
     expect(await mailsTo(next)).toHaveLength(0);
     // The same counter as sign-in: the right password is refused at sign-in now too.
-    expect(await passwordSignIn(user.email, user.password, ctx())).toMatchObject({ reason: 'rate_limited' });
+    expect(await passwordSignIn(user.email, user.password, ctx())).toMatchObject({ kind: 'rate_limited' });
   });
 
   it('with two-factor on, asks for a code as well', async () => {
@@ -169,7 +182,7 @@ describe('changing the email address', () => {
     const next = uniqueEmail('new');
     await requestEmailChange(user, next, user.password, undefined, ctx());
     const squatter = await makeUser(undefined, next);
-    expect(await confirmEmailChange(await tokenFrom(next), ctx())).toEqual({ ok: false, reason: 'in_use' });
+    expect(await confirmEmailChange(await tokenFrom(next), ctx())).toEqual({ ok: false, kind: 'emailInUse' });
     expect((await userRow(next))?.id).toBe(squatter.id);
     expect((await userRow(user.email))?.id).toBe(user.id);
   });
@@ -186,7 +199,7 @@ describe('changing the email address', () => {
 
   it('garbage is not a link', async () => {
     for (const bad of [undefined, '', 'x'.repeat(100_000), '../../etc/passwd', { token: 'x' }]) {
-      expect(await confirmEmailChange(bad, ctx())).toEqual({ ok: false, reason: 'invalid' });
+      expect(await confirmEmailChange(bad, ctx())).toEqual({ ok: false, kind: 'linkInvalid' });
     }
   });
 });
@@ -204,7 +217,7 @@ describe('two accounts racing for one new address', () => {
       .find((t) => t && t !== tokenA);
     const results = await Promise.all([confirmEmailChange(tokenA, ctx()), confirmEmailChange(tokenB, ctx())]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'in_use' }]);
+    expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, kind: 'emailInUse' }]);
     const winner = await userRow(next);
     expect([a.id, b.id]).toContain(winner?.id);
   });
@@ -238,7 +251,7 @@ describe('a registration committing while the change is being applied', () => {
       await sleep(300);
       commit();
       await registration;
-      expect(await change).toEqual({ ok: false, reason: 'in_use' });
+      expect(await change).toEqual({ ok: false, kind: 'emailInUse' });
       expect((await userRow(user.email))?.id).toBe(user.id);
     },
   );

@@ -8,16 +8,16 @@ import { appLink } from '@/lib/email/links';
 import { sendSecurityNotice } from '@/lib/email/notices';
 import { sendMail } from '@/lib/email/send';
 import { env } from '@/lib/env';
+import { type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
-import { messages, tooManyAttempts } from '@/lib/messages';
-import { consume } from '@/lib/rate-limit';
-import { confirmIdentity, identityFailure } from './confirm-identity';
+import { guarded } from '@/lib/rate-limit';
+import { type ConfirmIdentityResult, confirmIdentity } from './confirm-identity';
 import { issueEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
 
 export type RequestEmailChangeResult =
   | { ok: true }
-  | { ok: false; field: 'newEmail' | 'password' | 'code'; message: string }
-  | { ok: false; error: string };
+  | Refused<'emailUnchanged', 'newEmail'>
+  | Exclude<ConfirmIdentityResult, { ok: true }>;
 
 /**
  * Ask for a new address. The address takes over sign-in and recovery, so the owner proves who
@@ -34,56 +34,54 @@ export async function requestEmailChange(
   code: string | undefined,
   ctx: RequestContext,
 ): Promise<RequestEmailChangeResult> {
-  if (newEmail === user.email) return { ok: false, field: 'newEmail', message: messages.emailUnchanged };
+  if (newEmail === user.email) return refused('emailUnchanged', 'newEmail');
 
   const identity = await confirmIdentity(user, password, code, ctx);
-  if (!identity.ok) return identityFailure(identity);
+  if (!identity.ok) return identity;
 
-  // Each request mails an address of the requester's choosing: a few an hour is plenty.
-  const attempt = await consume('emailChange', user.id);
-  if (!attempt.allowed) return { ok: false, error: tooManyAttempts(attempt.retryAt) };
-  try {
-    const database = await db();
-    const [taken] = await database
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.email, newEmail), ne(users.id, user.id)))
-      .limit(1);
-    const { APP_NAME } = env();
-    if (taken) {
-      const body = composeMail({
-        paragraphs: [
-          `Someone asked to move a ${APP_NAME} account to ${newEmail}, but this address already belongs to an account, so nothing was changed.`,
-        ],
-        action: { label: `Sign in to ${APP_NAME}`, url: appLink('/login') },
-        after: ['If this was you, sign in with this address instead. Otherwise you can ignore this email.'],
-      });
-      await sendMail({ to: newEmail, subject: `This address already has a ${APP_NAME} account`, ...body });
-    } else {
-      const token = await issueEmailToken({ userId: user.id, purpose: 'change_email', newEmail });
-      const body = composeMail({
-        paragraphs: [
-          `Please confirm that ${newEmail} should become the email address of your ${APP_NAME} account.`,
-        ],
-        action: { label: 'Confirm new email address', url: appLink(`/verify-email/${token}`) },
-        after: [
-          'The link works once, for 1 hour. Until you open it, your account keeps its current address.',
-          'If you did not ask for this, you can ignore this email.',
-        ],
-      });
-      await sendMail({ to: newEmail, subject: `Confirm your new email address for ${APP_NAME}`, ...body });
-    }
-    await recordEvent('email_change_requested', ctx, { userId: user.id });
-    return { ok: true };
-  } catch (error) {
-    await attempt.refund();
-    throw error;
-  }
+  // Each request mails an address of the requester's choosing: a few an hour is plenty, and
+  // every one counts.
+  return guarded(
+    { name: 'emailChange', id: user.id },
+    async () => {
+      const database = await db();
+      const [taken] = await database
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.email, newEmail), ne(users.id, user.id)))
+        .limit(1);
+      const { APP_NAME } = env();
+      if (taken) {
+        const body = composeMail({
+          paragraphs: [
+            `Someone asked to move a ${APP_NAME} account to ${newEmail}, but this address already belongs to an account, so nothing was changed.`,
+          ],
+          action: { label: `Sign in to ${APP_NAME}`, url: appLink('/login') },
+          after: ['If this was you, sign in with this address instead. Otherwise you can ignore this email.'],
+        });
+        await sendMail({ to: newEmail, subject: `This address already has a ${APP_NAME} account`, ...body });
+      } else {
+        const token = await issueEmailToken({ userId: user.id, purpose: 'change_email', newEmail });
+        const body = composeMail({
+          paragraphs: [
+            `Please confirm that ${newEmail} should become the email address of your ${APP_NAME} account.`,
+          ],
+          action: { label: 'Confirm new email address', url: appLink(`/verify-email/${token}`) },
+          after: [
+            'The link works once, for 1 hour. Until you open it, your account keeps its current address.',
+            'If you did not ask for this, you can ignore this email.',
+          ],
+        });
+        await sendMail({ to: newEmail, subject: `Confirm your new email address for ${APP_NAME}`, ...body });
+      }
+      await recordEvent('email_change_requested', ctx, { userId: user.id });
+      return { ok: true } as const;
+    },
+    () => true,
+  );
 }
 
-export type ConfirmEmailChangeResult =
-  | { ok: true; email: string }
-  | { ok: false; reason: 'invalid' | 'in_use' };
+export type ConfirmEmailChangeResult = { ok: true; email: string } | Refused<'linkInvalid' | 'emailInUse'>;
 
 /**
  * Spend an address-change link. In one transaction: the token, the new address (verified, since
@@ -99,18 +97,18 @@ export async function confirmEmailChange(
   const outcome = await database
     .transaction(async (tx) => {
       const redeemed = await redeemEmailToken(token, 'change_email', tx);
-      if (!redeemed?.newEmail) return { ok: false, reason: 'invalid' } as const;
+      if (!redeemed?.newEmail) return refused('linkInvalid');
       const newEmail = redeemed.newEmail;
       const [current] = await tx
         .select({ email: users.email })
         .from(users)
         .where(eq(users.id, redeemed.userId))
         .for('update');
-      if (!current) return { ok: false, reason: 'invalid' } as const;
+      if (!current) return refused('linkInvalid');
       // Someone may have registered the address since the link was sent. The unique index is the
       // final word; this check only keeps the transaction from failing on it.
       const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, newEmail)).limit(1);
-      if (taken) return { ok: false, reason: 'in_use' } as const;
+      if (taken) return refused('emailInUse');
       const now = new Date();
       await tx
         .update(users)
@@ -121,7 +119,7 @@ export async function confirmEmailChange(
     })
     // A registration that took the address between the check and the update: rolled back whole.
     .catch((error: unknown) => {
-      if (isUniqueViolation(error)) return { ok: false, reason: 'in_use' } as const;
+      if (isUniqueViolation(error)) return refused('emailInUse');
       throw error;
     });
   if (!outcome.ok) return outcome;

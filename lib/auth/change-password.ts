@@ -3,21 +3,22 @@ import { eq } from 'drizzle-orm';
 import { recordEvent } from '@/lib/audit';
 import { db } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
+import { findPasswordHashById } from '@/lib/db/users';
 import { sendSecurityNotice } from '@/lib/email/notices';
+import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
-import { messages } from '@/lib/messages';
-import { consume } from '@/lib/rate-limit';
+import type { MessageKey } from '@/lib/messages';
+import { emailKey, guarded } from '@/lib/rate-limit';
 import { revokeEmailTokens } from './email-tokens';
-import { accountKey } from './login';
 import { hashPassword, verifyPassword } from './password';
 import { passwordPolicyError } from './password-policy';
 import { revokeOtherSessions } from './sessions';
-import { findPasswordHashById } from './users';
 
 export type ChangePasswordResult =
   | { ok: true; signedOut: number }
-  | { ok: false; field: 'currentPassword' | 'newPassword'; message: string }
-  | { ok: false; reason: 'rate_limited'; retryAt: number };
+  | Refused<'currentPasswordWrong', 'currentPassword'>
+  | Refused<MessageKey, 'newPassword'>
+  | RateLimited;
 
 /**
  * Change a password while signed in. The current password is a guessable step, so wrong ones
@@ -32,29 +33,25 @@ export async function changePassword(
   ctx: RequestContext,
 ): Promise<ChangePasswordResult> {
   const policy = passwordPolicyError(newPassword, user.email);
-  if (policy) return { ok: false, field: 'newPassword', message: policy };
+  if (policy) return refused(policy, 'newPassword');
 
-  const attempt = await consume('signInAccount', accountKey(user.email));
-  if (!attempt.allowed) return { ok: false, reason: 'rate_limited', retryAt: attempt.retryAt };
-  try {
-    if (!(await verifyPassword(await findPasswordHashById(user.id), currentPassword))) {
-      await recordEvent('password_recheck_failed', ctx, { userId: user.id });
-      return { ok: false, field: 'currentPassword', message: messages.currentPasswordWrong };
-    }
-    const passwordHash = await hashPassword(newPassword);
-    const database = await db();
-    await database.transaction(async (tx) => {
-      await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
-      // A reset link asked for earlier would undo this change (OWASP: tokens die with the password).
-      await revokeEmailTokens(user.id, ['reset_password'], tx);
-    });
-    await attempt.refund();
-    const signedOut = await revokeOtherSessions(user.id, keepSessionId);
-    await recordEvent('password_changed', ctx, { userId: user.id, detail: { signedOut } });
-    await sendSecurityNotice(user.id, { kind: 'password_changed' }, ctx);
-    return { ok: true, signedOut };
-  } catch (error) {
-    await attempt.refund();
-    throw error;
-  }
+  const checked = await guarded({ name: 'signInAccount', id: emailKey(user.email) }, async () => {
+    if (await verifyPassword(await findPasswordHashById(user.id), currentPassword))
+      return { ok: true } as const;
+    await recordEvent('password_recheck_failed', ctx, { userId: user.id });
+    return refused('currentPasswordWrong', 'currentPassword');
+  });
+  if (!checked.ok) return checked;
+
+  const passwordHash = await hashPassword(newPassword);
+  const database = await db();
+  await database.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+    // A reset link asked for earlier would undo this change (OWASP: tokens die with the password).
+    await revokeEmailTokens(user.id, ['reset_password'], tx);
+  });
+  const signedOut = await revokeOtherSessions(user.id, keepSessionId);
+  await recordEvent('password_changed', ctx, { userId: user.id, detail: { signedOut } });
+  await sendSecurityNotice(user.id, { kind: 'password_changed' }, ctx);
+  return { ok: true, signedOut };
 }

@@ -1,8 +1,8 @@
 import 'server-only';
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import { type Db, db } from '@/lib/db/client';
 import { emailTokens, users } from '@/lib/db/schema';
-import { hashToken, randomToken } from './tokens';
 
 /**
  * One-time tokens for links sent by email. The raw token exists only in the link; the database

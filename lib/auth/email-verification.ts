@@ -7,8 +7,9 @@ import { composeMail } from '@/lib/email/compose';
 import { appLink } from '@/lib/email/links';
 import { sendMail } from '@/lib/email/send';
 import { env } from '@/lib/env';
+import type { RateLimited } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
-import { consume } from '@/lib/rate-limit';
+import { guarded } from '@/lib/rate-limit';
 import { issueEmailToken, redeemEmailToken } from './email-tokens';
 
 /**
@@ -32,21 +33,20 @@ export async function sendVerificationEmail(
   await recordEvent('email_verification_sent', ctx, { userId: user.id });
 }
 
-export type ResendResult = { ok: true } | { ok: false; reason: 'rate_limited'; retryAt: number };
+export type ResendResult = { ok: true } | RateLimited;
 
 export async function resendVerificationEmail(
   user: { id: string; email: string },
   ctx: RequestContext,
 ): Promise<ResendResult> {
-  const attempt = await consume('verificationEmail', user.id);
-  if (!attempt.allowed) return { ok: false, reason: 'rate_limited', retryAt: attempt.retryAt };
-  try {
-    await sendVerificationEmail(user, ctx);
-    return { ok: true };
-  } catch (error) {
-    await attempt.refund();
-    throw error;
-  }
+  return guarded(
+    { name: 'verificationEmail', id: user.id },
+    async () => {
+      await sendVerificationEmail(user, ctx);
+      return { ok: true } as const;
+    },
+    () => true,
+  );
 }
 
 /** Spend a verification link. True when it was valid (and the address is now verified). */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import { store } from '@/lib/kv';
 import { ctx, sleep, uniqueIp } from '@/tests/helpers';
 import { setupIntegration } from '@/tests/integration';
 import { issueLoginTicket, redeemLoginTicket } from './login-ticket';
-import { hashToken, randomToken } from './tokens';
 
 setupIntegration();
 

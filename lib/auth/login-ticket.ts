@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
+import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import type { RequestContext } from '@/lib/http/request-context';
 import { store } from '@/lib/kv';
-import { hashToken, randomToken } from './tokens';
 
 /**
  * The hand-over between a fully verified sign-in (lib/auth/login.ts) and Auth.js, which mints

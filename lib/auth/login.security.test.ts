@@ -19,8 +19,8 @@ afterEach(() => {
 const WRONG = 'definitely not the password';
 
 function expectRateLimited(result: PasswordSignInResult) {
-  expect(result).toMatchObject({ ok: false, reason: 'rate_limited' });
-  if (result.ok || result.reason !== 'rate_limited') return;
+  expect(result).toMatchObject({ ok: false, kind: 'rate_limited' });
+  if (result.ok || result.kind !== 'rate_limited') return;
   expect(result.retryAt).toBeGreaterThan(now);
   expect(result.retryAt).toBeLessThanOrEqual(now + FIFTEEN_MINUTES);
 }
@@ -36,7 +36,7 @@ describe('account enumeration', () => {
     const user = await makeUser();
     const wrong = await passwordSignIn(user.email, WRONG, ctx());
     const unknown = await passwordSignIn(uniqueEmail(), WRONG, ctx());
-    expect(wrong).toEqual({ ok: false, reason: 'invalid' });
+    expect(wrong).toEqual({ ok: false, kind: 'invalidCredentials' });
     expect(unknown).toEqual(wrong);
   });
 
@@ -56,7 +56,7 @@ describe('account enumeration', () => {
 describe('attempt caps', () => {
   it('after 5 failures for one account from 5 IPs, even the right password is refused', async () => {
     const user = await makeUser();
-    expect(await failTimes(5, user.email)).toEqual(Array(5).fill({ ok: false, reason: 'invalid' }));
+    expect(await failTimes(5, user.email)).toEqual(Array(5).fill({ ok: false, kind: 'invalidCredentials' }));
     const ip = uniqueIp();
     expectRateLimited(await passwordSignIn(user.email, user.password, ctx(ip)));
 
@@ -102,7 +102,7 @@ describe('attempt caps', () => {
       userId: user.id,
       mfaRequired: false,
     });
-    expect(await passwordSignIn(user.email, WRONG, ctx())).toEqual({ ok: false, reason: 'invalid' });
+    expect(await passwordSignIn(user.email, WRONG, ctx())).toEqual({ ok: false, kind: 'invalidCredentials' });
     // That was the 5th failure in the window: now the account is locked.
     expectRateLimited(await passwordSignIn(user.email, user.password, ctx()));
   });
@@ -125,7 +125,7 @@ describe('attempt caps', () => {
       const results = await Promise.all(
         Array.from({ length: 10 }, () => passwordSignIn(uniqueEmail(), WRONG, ctx(ip))),
       );
-      expect(results).toEqual(Array(10).fill({ ok: false, reason: 'invalid' }));
+      expect(results).toEqual(Array(10).fill({ ok: false, kind: 'invalidCredentials' }));
     }
     const refused = await passwordSignIn(user.email, user.password, ctx(ip));
     expectRateLimited(refused);
@@ -147,8 +147,8 @@ describe('races', () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, () => passwordSignIn(user.email, WRONG, ctx())),
     );
-    expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(5);
-    expect(results.filter((r) => !r.ok && r.reason === 'rate_limited')).toHaveLength(15);
+    expect(results.filter((r) => !r.ok && r.kind === 'invalidCredentials')).toHaveLength(5);
+    expect(results.filter((r) => !r.ok && r.kind === 'rate_limited')).toHaveLength(15);
     expectRateLimited(await passwordSignIn(user.email, user.password, ctx()));
   });
 

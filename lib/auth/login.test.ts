@@ -19,19 +19,19 @@ describe('passwordSignIn', () => {
     const user = await makeUser();
     expect(await passwordSignIn(user.email, `${user.password}x`, ctx())).toEqual({
       ok: false,
-      reason: 'invalid',
+      kind: 'invalidCredentials',
     });
     expect(await passwordSignIn(user.email, user.password.toUpperCase(), ctx())).toEqual({
       ok: false,
-      reason: 'invalid',
+      kind: 'invalidCredentials',
     });
-    expect(await passwordSignIn(user.email, '', ctx())).toEqual({ ok: false, reason: 'invalid' });
+    expect(await passwordSignIn(user.email, '', ctx())).toEqual({ ok: false, kind: 'invalidCredentials' });
   });
 
   it('refuses an unknown email', async () => {
     expect(await passwordSignIn(uniqueEmail(), 'whatever password', ctx())).toEqual({
       ok: false,
-      reason: 'invalid',
+      kind: 'invalidCredentials',
     });
   });
 
@@ -40,7 +40,7 @@ describe('passwordSignIn', () => {
       makeUser('alpha password one 111'),
       makeUser('bravo password two 222'),
     ]);
-    expect(await passwordSignIn(a.email, b.password, ctx())).toEqual({ ok: false, reason: 'invalid' });
+    expect(await passwordSignIn(a.email, b.password, ctx())).toEqual({ ok: false, kind: 'invalidCredentials' });
   });
 
   it('records success and failure events with the reason, never the password', async () => {

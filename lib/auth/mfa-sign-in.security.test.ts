@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createChallenge } from '@/lib/mfa/challenge';
-import { beginEnrollment, completeEnrollment, disableMfa } from '@/lib/mfa/factors';
+import { disableMfa } from '@/lib/mfa/factors';
+import { beginEnrollment, completeEnrollment } from '@/lib/mfa/totp-factor';
 import { ctx, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration } from '@/tests/integration';
 import { codeNow, enrolledUser, freezeClock } from '@/tests/mfa';
@@ -43,7 +44,7 @@ describe('the password step with two-factor on', () => {
     const ip = uniqueIp();
     expect(await passwordSignIn(user.email, 'definitely not the password', ctx(ip))).toEqual({
       ok: false,
-      reason: 'invalid',
+      kind: 'invalidCredentials',
     });
     expect((await auditRowsFromIp(ip)).map((r) => r.type)).toEqual(['sign_in_failure']);
   });

@@ -1,16 +1,25 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { findPasswordHashById } from '@/lib/db/users';
 import { listOutbox } from '@/lib/email/outbox';
 import { env } from '@/lib/env';
-import { ctx, uniqueIp } from '@/tests/helpers';
+import { messages } from '@/lib/messages';
+import { ctx, shown, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration, userRow } from '@/tests/integration';
 import { tempOutbox } from '@/tests/outbox';
 import { changePassword } from './change-password';
 import { issueEmailToken, peekEmailToken } from './email-tokens';
 import { passwordSignIn } from './login';
 import { verifyPassword } from './password';
-import { inspectResetLink, requestPasswordReset, resetPassword } from './password-reset';
+import {
+  inspectResetLink,
+  requestPasswordReset,
+  resetPassword as resetPasswordResult,
+} from './password-reset';
 import { createSession, validateSession } from './sessions';
-import { findPasswordHashById } from './users';
+
+/** Results as the person sees them (tests/helpers.ts `shown`): these assertions check the words. */
+const resetPassword = async (...args: Parameters<typeof resetPasswordResult>) =>
+  shown(await resetPasswordResult(...args));
 
 const outbox = tempOutbox('reset');
 
@@ -20,7 +29,7 @@ afterEach(() => {
 });
 
 const NEW_PASSWORD = 'quiet harbour lantern 77';
-const INVALID_LINK = { ok: false, reason: 'invalid_link' };
+const INVALID_LINK = { ok: false, error: messages.resetLinkInvalid };
 
 async function mailsTo(email: string) {
   return (await listOutbox(outbox, 1000)).filter((m) => m.to === email);
@@ -111,7 +120,7 @@ describe('resetting with the link', () => {
   it('lifts a sign-in lockout that guesses at the old password caused', async () => {
     const user = await makeUser();
     for (let i = 0; i < 5; i++) await passwordSignIn(user.email, 'a wrong guess 123', ctx());
-    expect(await passwordSignIn(user.email, user.password, ctx())).toMatchObject({ reason: 'rate_limited' });
+    expect(await passwordSignIn(user.email, user.password, ctx())).toMatchObject({ kind: 'rate_limited' });
     const token = await requestLink(user.email);
     expect(await resetPassword(token, NEW_PASSWORD, undefined, ctx())).toMatchObject({ ok: true });
     expect(await passwordSignIn(user.email, NEW_PASSWORD, ctx())).toMatchObject({
@@ -120,7 +129,7 @@ describe('resetting with the link', () => {
     });
     // A fresh count: guessing at the new password is limited as before.
     for (let i = 0; i < 5; i++) await passwordSignIn(user.email, 'a wrong guess 123', ctx());
-    expect(await passwordSignIn(user.email, NEW_PASSWORD, ctx())).toMatchObject({ reason: 'rate_limited' });
+    expect(await passwordSignIn(user.email, NEW_PASSWORD, ctx())).toMatchObject({ kind: 'rate_limited' });
   });
 
   it('is refused after 1 hour', async () => {

@@ -3,60 +3,62 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { recordEvent } from '@/lib/audit';
 import { db } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
+import { findCredentialsByEmail, findEmailById } from '@/lib/db/users';
 import { composeMail } from '@/lib/email/compose';
 import { MailError } from '@/lib/email/errors';
 import { appLink } from '@/lib/email/links';
 import { sendSecurityNotice } from '@/lib/email/notices';
 import { sendMail } from '@/lib/email/send';
 import { env } from '@/lib/env';
+import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
-import { messages } from '@/lib/messages';
+import type { MessageKey } from '@/lib/messages';
 import { guessMethod, isMfaEnabled } from '@/lib/mfa/factors';
-import { checkSecondFactor } from '@/lib/mfa/verify';
-import { clearAttempts, consume } from '@/lib/rate-limit';
+import { clearAttempts, emailKey, guarded } from '@/lib/rate-limit';
 import { issueEmailToken, peekEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
-import { accountKey } from './login';
 import { hashPassword } from './password';
 import { passwordPolicyError } from './password-policy';
+import { afterSecondFactor, checkSecondFactor } from './second-factor';
 import { revokeOtherSessions } from './sessions';
-import { findCredentialsByEmail, findEmailById } from './users';
 
-export type RequestResetResult =
-  | { ok: true }
-  | { ok: false; reason: 'rate_limited'; retryAt: number }
-  | { ok: false; reason: 'mail_failed' };
+export type RequestResetResult = { ok: true } | RateLimited | Refused<'mailFailed'>;
 
 /**
  * Ask for a reset link. Known and unknown addresses take the same path: both limiters, exactly
  * one mail, one audit row, the same answer (OWASP Forgot Password Cheat Sheet), so neither the
- * reply, its timing, the rate limit nor a mail failure tells whether an account exists.
+ * reply, its timing, the rate limit nor a mail failure tells whether an account exists. Every
+ * request counts against the IP (3 an hour per address, 20 per IP); one whose mail could not be
+ * sent is given back to the address, so the person can ask again once mail works, while the IP
+ * keeps it: an outage does not make us hammer the mail server on anyone's behalf.
  */
 export async function requestPasswordReset(email: string, ctx: RequestContext): Promise<RequestResetResult> {
-  const ip = await consume('passwordResetIp', ctx.ip);
-  if (!ip.allowed) return { ok: false, reason: 'rate_limited', retryAt: ip.retryAt };
-  const address = await consume('passwordResetAddress', accountKey(email));
-  if (!address.allowed) {
-    await ip.refund();
-    return { ok: false, reason: 'rate_limited', retryAt: address.retryAt };
-  }
-  try {
-    const account = await findCredentialsByEmail(email);
-    if (account) {
-      const token = await issueEmailToken({ userId: account.id, purpose: 'reset_password' });
-      await sendMail({ to: email, ...resetMail(email, token) });
-    } else {
-      await sendMail({ to: email, ...noAccountMail(email) });
-    }
-    // Never the typed address: for an unknown one the row says only that a request came from here.
-    await recordEvent('password_reset_requested', ctx, { userId: account?.id ?? null });
-    return { ok: true };
-  } catch (error) {
-    // The person may ask again once mail works; the per-IP attempt stays spent, so an outage
-    // does not make us hammer the mail server on anyone's behalf.
-    await address.refund();
-    if (error instanceof MailError) return { ok: false, reason: 'mail_failed' };
-    throw error;
-  }
+  const result = await guarded(
+    { name: 'passwordResetIp', id: ctx.ip },
+    () =>
+      guarded(
+        { name: 'passwordResetAddress', id: emailKey(email) },
+        async () => {
+          try {
+            const account = await findCredentialsByEmail(email);
+            if (account) {
+              const token = await issueEmailToken({ userId: account.id, purpose: 'reset_password' });
+              await sendMail({ to: email, ...resetMail(email, token) });
+            } else {
+              await sendMail({ to: email, ...noAccountMail(email) });
+            }
+            // Never the typed address: for an unknown one the row says only that a request came from here.
+            await recordEvent('password_reset_requested', ctx, { userId: account?.id ?? null });
+            return { ok: true } as const;
+          } catch (error) {
+            if (error instanceof MailError) return refused('mailFailed');
+            throw error;
+          }
+        },
+        (r) => r.ok,
+      ),
+    (r) => r.ok || r.kind !== 'rate_limited',
+  );
+  return result;
 }
 
 function resetMail(email: string, token: string) {
@@ -101,11 +103,11 @@ export async function inspectResetLink(
 
 export type ResetPasswordResult =
   | { ok: true; userId: string; signedOut: number }
-  | { ok: false; reason: 'invalid_link' }
-  | { ok: false; reason: 'rate_limited'; retryAt: number }
-  | { ok: false; field: 'newPassword' | 'code'; message: string };
+  | Refused<'resetLinkInvalid'>
+  | Refused<MessageKey, 'newPassword' | 'code'>
+  | RateLimited;
 
-const INVALID_LINK = { ok: false, reason: 'invalid_link' } as const;
+const INVALID_LINK = refused('resetLinkInvalid');
 
 /**
  * Spend a reset link. The mailbox alone does not take over an account with two-factor on: a
@@ -125,16 +127,13 @@ export async function resetPassword(
   const { userId } = link;
 
   const policy = passwordPolicyError(newPassword, email);
-  if (policy) return { ok: false, field: 'newPassword', message: policy };
+  if (policy) return refused(policy, 'newPassword');
 
   if (await isMfaEnabled(userId)) {
-    if (!code) return { ok: false, field: 'code', message: messages.codeRequired };
+    if (!code) return refused('codeRequired', 'code');
     const check = await checkSecondFactor(userId, guessMethod(code), code, ctx, 'password_reset');
-    if (!check.ok) {
-      return check.reason === 'rate_limited'
-        ? check
-        : { ok: false, field: 'code', message: messages.invalidCode };
-    }
+    if (!check.ok) return check.kind === 'rate_limited' ? check : refused('invalidCode', 'code');
+    await afterSecondFactor(userId, check, ctx);
   }
 
   const passwordHash = await hashPassword(newPassword);
@@ -159,7 +158,7 @@ export async function resetPassword(
 
   const signedOut = await revokeOtherSessions(userId);
   // Failed sign-ins were guesses at the old password: the owner is not kept waiting for them.
-  await clearAttempts('signInAccount', accountKey(email));
+  await clearAttempts('signInAccount', emailKey(email));
   await recordEvent('password_reset', ctx, { userId, detail: { signedOut } });
   await sendSecurityNotice(userId, { kind: 'password_reset' }, ctx);
   return { ok: true, userId, signedOut };

@@ -1,16 +1,9 @@
 import 'server-only';
 import { hash, verify } from '@node-rs/argon2';
-
-/** OWASP Password Storage Cheat Sheet, argon2id minimum: m=19 MiB, t=2, p=1. */
-const PARAMS = {
-  algorithm: 2 /* Algorithm.Argon2id (a const enum, so not importable here) */,
-  memoryCost: 19_456,
-  timeCost: 2,
-  parallelism: 1,
-} as const;
+import { ARGON2_PARAMS } from '@/lib/crypto/argon2';
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, PARAMS);
+  return hash(password, ARGON2_PARAMS);
 }
 
 /**

@@ -36,7 +36,7 @@ describe('registration races and limits', () => {
 
     const email = uniqueEmail();
     const refused = await registerUser(email, PASSWORD, ctx(ip));
-    expect(refused).toMatchObject({ ok: false, reason: 'rate_limited' });
+    expect(refused).toMatchObject({ ok: false, kind: 'rate_limited' });
     if (!refused.ok && 'retryAt' in refused) {
       expect(refused.retryAt).toBeGreaterThan(now);
       expect(refused.retryAt).toBeLessThanOrEqual(now + HOUR);

@@ -1,15 +1,17 @@
 import 'server-only';
+import { createUser, type UserDTO } from '@/lib/db/users';
+import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
-import { messages } from '@/lib/messages';
-import { consume } from '@/lib/rate-limit';
+import type { MessageKey } from '@/lib/messages';
+import { guarded } from '@/lib/rate-limit';
 import { hashPassword } from './password';
 import { passwordPolicyError } from './password-policy';
-import { createUser, type UserDTO } from './users';
 
 export type RegisterResult =
   | { ok: true; user: UserDTO }
-  | { ok: false; field: 'email' | 'password'; message: string }
-  | { ok: false; reason: 'rate_limited'; retryAt: number };
+  | Refused<'emailTaken', 'email'>
+  | Refused<MessageKey, 'password'>
+  | RateLimited;
 
 /** Input is already parsed by registerSchema (trimmed, lower-cased email; NFKC password). */
 export async function registerUser(
@@ -18,16 +20,15 @@ export async function registerUser(
   ctx: RequestContext,
 ): Promise<RegisterResult> {
   const policy = passwordPolicyError(password, email);
-  if (policy) return { ok: false, field: 'password', message: policy };
+  if (policy) return refused(policy, 'password');
 
-  const attempt = await consume('register', ctx.ip);
-  if (!attempt.allowed) return { ok: false, reason: 'rate_limited', retryAt: attempt.retryAt };
-  try {
-    const user = await createUser(email, await hashPassword(password), ctx);
-    if (!user) return { ok: false, field: 'email', message: messages.emailTaken };
-    return { ok: true, user };
-  } catch (error) {
-    await attempt.refund();
-    throw error;
-  }
+  // Every account created counts against the IP, a taken address too (it still cost a hash).
+  return guarded(
+    { name: 'register', id: ctx.ip },
+    async () => {
+      const user = await createUser(email, await hashPassword(password), ctx);
+      return user ? ({ ok: true, user } as const) : refused('emailTaken', 'email');
+    },
+    () => true,
+  );
 }

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { store } from '@/lib/kv';
-import { CHALLENGE_MAX_ATTEMPTS, createChallenge, readChallenge } from '@/lib/mfa/challenge';
+import { createChallenge, readChallenge } from '@/lib/mfa/challenge';
 import { MfaDecryptError } from '@/lib/mfa/crypto';
 import { mfaStatus } from '@/lib/mfa/factors';
+import { CHALLENGE_MAX_ATTEMPTS } from '@/lib/rate-limit/challenge-attempts';
 import { ctx, FIFTEEN_MINUTES, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, setupIntegration } from '@/tests/integration';
 import {
@@ -38,11 +39,11 @@ async function exhaustChallenge(user: EnrolledUser): Promise<SecondStepResult[]>
 }
 
 const WRONG_ANSWERS_OF_ONE_CHALLENGE = [
-  { ok: false, reason: 'invalid', attemptsLeft: 4 },
-  { ok: false, reason: 'invalid', attemptsLeft: 3 },
-  { ok: false, reason: 'invalid', attemptsLeft: 2 },
-  { ok: false, reason: 'invalid', attemptsLeft: 1 },
-  { ok: false, reason: 'exhausted' },
+  { ok: false, kind: 'invalidCode', attemptsLeft: 4 },
+  { ok: false, kind: 'invalidCode', attemptsLeft: 3 },
+  { ok: false, kind: 'invalidCode', attemptsLeft: 2 },
+  { ok: false, kind: 'invalidCode', attemptsLeft: 1 },
+  { ok: false, kind: 'challengeExhausted' },
 ];
 
 const failuresOf = async (userId: string) =>
@@ -89,7 +90,7 @@ describe('the second sign-in step', () => {
     const again = await challengeFor(user);
     expect(await verifySecondStep(again, 'backup', user.backupCodes[0]!, ctx())).toEqual({
       ok: false,
-      reason: 'invalid',
+      kind: 'invalidCode',
       attemptsLeft: 4,
     });
   });
@@ -104,12 +105,12 @@ describe('the second sign-in step', () => {
     expect(await readChallenge(token)).toBeNull();
     expect(await verifySecondStep(token, 'backup', user.backupCodes[0]!, ctx())).toEqual({
       ok: false,
-      reason: 'expired',
+      kind: 'challengeExpired',
     });
     advanceSteps(1);
     expect(await verifySecondStep(token, 'totp', await codeNow(user.secret), ctx())).toEqual({
       ok: false,
-      reason: 'expired',
+      kind: 'challengeExpired',
     });
     expect(await mfaStatus(user.id)).toMatchObject({ backupCodesLeft: 10 });
   });
@@ -136,7 +137,7 @@ describe('the second sign-in step', () => {
     for (let i = 0; i < 12; i++) {
       expect(await verifySecondStep(token, 'totp', await wrongCode(user.secret), ctx())).toEqual({
         ok: false,
-        reason: 'expired',
+        kind: 'challengeExpired',
       });
     }
     expect(await failuresOf(user.id)).toBe(0);
@@ -154,7 +155,10 @@ describe('the second sign-in step', () => {
     expect(results).toEqual(WRONG_ANSWERS_OF_ONE_CHALLENGE);
     expect(await readChallenge(token)).toBeNull();
     const right = await codeNow(user.secret);
-    expect(await verifySecondStep(token, 'totp', right, ctx())).toEqual({ ok: false, reason: 'expired' });
+    expect(await verifySecondStep(token, 'totp', right, ctx())).toEqual({
+      ok: false,
+      kind: 'challengeExpired',
+    });
     // The refused right code was never checked, so not spent: a new challenge takes it.
     expect(await verifySecondStep(await challengeFor(user), 'totp', right, ctx())).toMatchObject({
       ok: true,
@@ -170,7 +174,7 @@ describe('the second sign-in step', () => {
       Array.from({ length: 10 }, () => verifySecondStep(token, 'totp', wrong, ctx())),
     );
     expect(results.some((r) => r.ok)).toBe(false);
-    expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(4);
+    expect(results.filter((r) => !r.ok && r.kind === 'invalidCode')).toHaveLength(4);
     expect(await failuresOf(user.id)).toBe(5);
   });
 
@@ -200,11 +204,14 @@ describe('the second sign-in step', () => {
     try {
       const b = verifySecondStep(token, 'totp', wrong, ctx());
       await vi.waitFor(() => expect(held).toBe(true));
-      expect(await verifySecondStep(token, 'totp', wrong, ctx())).toEqual({ ok: false, reason: 'exhausted' });
+      expect(await verifySecondStep(token, 'totp', wrong, ctx())).toEqual({
+        ok: false,
+        kind: 'challengeExhausted',
+      });
       release();
       // The challenge is over: B must not get a fresh count ("invalid, 4 left") and a check.
       const late = await b;
-      expect(['exhausted', 'expired']).toContain(late.ok ? 'ok' : late.reason);
+      expect(['challengeExhausted', 'challengeExpired']).toContain(late.ok ? 'ok' : late.kind);
     } finally {
       redis.incr = realIncr;
     }
@@ -226,7 +233,7 @@ describe('the account-wide lock', () => {
     const ip = uniqueIp();
     const token = await challengeFor(user);
     // Locked for 15 minutes from the tenth failure.
-    const locked = { ok: false, reason: 'rate_limited', retryAt: tenthFailureAt + FIFTEEN_MINUTES };
+    const locked = { ok: false, kind: 'rate_limited', retryAt: tenthFailureAt + FIFTEEN_MINUTES };
     expect(await verifySecondStep(token, 'totp', await codeNow(user.secret), ctx(ip))).toEqual(locked);
     expect(await verifySecondStep(token, 'backup', user.backupCodes[0]!, ctx(ip))).toEqual(locked);
     expect((await auditRowsFromIp(ip)).map((r) => r.type)).toEqual(['mfa_locked', 'mfa_locked']);
@@ -264,7 +271,7 @@ describe('the account-wide lock', () => {
     const token = await challengeFor(user);
     expect(await verifySecondStep(token, 'totp', await codeNow(user.secret), ctx())).toMatchObject({
       ok: false,
-      reason: 'rate_limited',
+      kind: 'rate_limited',
     });
     vi.setSystemTime(tenthFailureAt + FIFTEEN_MINUTES + 1_000);
     expect(await verifySecondStep(token, 'totp', await codeNow(user.secret), ctx())).toMatchObject({
@@ -279,7 +286,7 @@ describe('the account-wide lock', () => {
     await exhaustChallenge(locked);
     const token = await challengeFor(locked);
     expect(await verifySecondStep(token, 'totp', await codeNow(locked.secret), ctx())).toMatchObject({
-      reason: 'rate_limited',
+      kind: 'rate_limited',
     });
     expect(
       await verifySecondStep(await challengeFor(other), 'totp', await codeNow(other.secret), ctx()),
@@ -299,11 +306,11 @@ describe('the account-wide lock', () => {
     }
     expect(await verifySecondStep(token, 'totp', await wrongCode(user.secret), ctx())).toEqual({
       ok: false,
-      reason: 'exhausted',
+      kind: 'challengeExhausted',
     });
     expect(
       await verifySecondStep(await challengeFor(user), 'totp', await codeNow(user.secret), ctx()),
-    ).toMatchObject({ reason: 'rate_limited' });
+    ).toMatchObject({ kind: 'rate_limited' });
   });
 });
 
@@ -334,7 +341,7 @@ describe('a fault of ours is not the user’s failed attempt', () => {
     expect(await exhaustChallenge(user)).toEqual(WRONG_ANSWERS_OF_ONE_CHALLENGE);
     expect(
       await verifySecondStep(await challengeFor(user), 'totp', await codeNow(user.secret), ctx()),
-    ).toMatchObject({ reason: 'rate_limited' });
+    ).toMatchObject({ kind: 'rate_limited' });
   });
 
   it('a fault on the right code does not spend the code', async () => {

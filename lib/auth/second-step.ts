@@ -1,23 +1,20 @@
 import 'server-only';
 import { recordEvent } from '@/lib/audit';
+import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
-import {
-  CHALLENGE_MAX_ATTEMPTS,
-  consumeChallenge,
-  countAttempt,
-  endChallenge,
-  readChallenge,
-  uncountAttempt,
-} from '@/lib/mfa/challenge';
-import type { SecondFactorMethod } from '@/lib/mfa/factors';
-import { checkSecondFactor } from '@/lib/mfa/verify';
+import { consumeChallenge, endChallenge, readChallenge, takeAttempt } from '@/lib/mfa/challenge';
+import type { SecondFactorMethod } from '@/lib/mfa/factor';
+import { CHALLENGE_MAX_ATTEMPTS } from '@/lib/rate-limit/challenge-attempts';
+import { afterSecondFactor, checkSecondFactor } from './second-factor';
 
 export type SecondStepResult =
   | { ok: true; userId: string; remember: boolean; backupCodesLeft?: number }
-  | { ok: false; reason: 'expired' }
-  | { ok: false; reason: 'exhausted' }
-  | { ok: false; reason: 'invalid'; attemptsLeft: number }
-  | { ok: false; reason: 'rate_limited'; retryAt: number };
+  /** The challenge is gone (expired, redeemed, never issued): the password step comes again. */
+  | Refused<'challengeExpired'>
+  /** Its 5 wrong codes are used up: the password step comes again. */
+  | Refused<'challengeExhausted'>
+  | (Refused<'invalidCode'> & { attemptsLeft: number })
+  | RateLimited;
 
 /**
  * The second sign-in step: a code against the challenge that the password step issued.
@@ -31,33 +28,35 @@ export async function verifySecondStep(
   ctx: RequestContext,
 ): Promise<SecondStepResult> {
   const challenge = await readChallenge(token);
-  if (!challenge || typeof token !== 'string') return { ok: false, reason: 'expired' };
+  if (!challenge || typeof token !== 'string') return refused('challengeExpired');
 
-  const n = await countAttempt(token);
-  if (n > CHALLENGE_MAX_ATTEMPTS) {
+  const attempt = await takeAttempt(token);
+  if (attempt.n > CHALLENGE_MAX_ATTEMPTS) {
     await endChallenge(token);
-    return { ok: false, reason: 'exhausted' };
+    return refused('challengeExhausted');
   }
   let result: Awaited<ReturnType<typeof checkSecondFactor>>;
   try {
     result = await checkSecondFactor(challenge.userId, method, code, ctx, 'sign_in');
   } catch (error) {
-    await uncountAttempt(token);
+    await attempt.giveBack();
     throw error;
   }
   if (!result.ok) {
-    if (result.reason === 'rate_limited') {
-      await uncountAttempt(token); // locked before any code was checked: not a guess
+    if (result.kind === 'rate_limited') {
+      await attempt.giveBack(); // locked before any code was checked: not a guess
       return result;
     }
-    if (n >= CHALLENGE_MAX_ATTEMPTS) {
+    if (attempt.n >= CHALLENGE_MAX_ATTEMPTS) {
       await endChallenge(token);
-      return { ok: false, reason: 'exhausted' };
+      return refused('challengeExhausted');
     }
-    return { ok: false, reason: 'invalid', attemptsLeft: CHALLENGE_MAX_ATTEMPTS - n };
+    return { ok: false, kind: 'invalidCode', attemptsLeft: CHALLENGE_MAX_ATTEMPTS - attempt.n };
   }
+  // The code is spent whether or not this request wins the challenge: its owner hears of it.
+  await afterSecondFactor(challenge.userId, result, ctx);
   const redeemed = await consumeChallenge(token);
-  if (!redeemed) return { ok: false, reason: 'expired' };
+  if (!redeemed) return refused('challengeExpired');
   await recordEvent('sign_in_success', ctx, { userId: redeemed.userId, detail: { method } });
   return {
     ok: true,

@@ -1,9 +1,9 @@
 import 'server-only';
 import { and, desc, eq, gt, isNotNull, isNull, ne } from 'drizzle-orm';
+import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import { db } from '@/lib/db/client';
 import { sessions, totpFactors, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
-import { hashToken, randomToken } from './tokens';
 
 export const REMEMBER_SESSION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Without "Remember me" the cookie ends with the browser, and the record after 24 h at most. */

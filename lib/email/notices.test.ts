@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { changePassword } from '@/lib/auth/change-password';
-import { checkSecondFactor } from '@/lib/mfa/verify';
+import { stepUp } from '@/lib/auth/step-up';
 import { ctx, uniqueEmail } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
 import { enrolledUser, freezeClock } from '@/tests/mfa';
@@ -92,7 +92,8 @@ describe('security notices', () => {
     freezeClock();
     const user = await enrolledUser();
     const [code] = user.backupCodes;
-    const result = await checkSecondFactor(user.id, 'backup', code ?? '', ctx(), 'sign_in');
+    // The check itself sends no mail; every flow that spends a code does (here: step-up).
+    const result = await stepUp(user.id, user.password, code ?? '', ctx());
     expect(result).toMatchObject({ ok: true, backupCodesLeft: 9 });
     const [mail] = await mailsTo(user.email);
     expect(mail?.subject).toBe('A backup code was used for your Latchkey account');

@@ -1,5 +1,5 @@
 import 'server-only';
-import { findEmailById } from '@/lib/auth/users';
+import { findEmailById } from '@/lib/db/users';
 import { env } from '@/lib/env';
 import { describeDevice } from '@/lib/format';
 import type { RequestContext } from '@/lib/http/request-context';
@@ -7,6 +7,9 @@ import { describeFailure } from '@/lib/log';
 import { composeMail } from './compose';
 import { appLink } from './links';
 import { sendMail } from './send';
+
+/** From this many backup codes left, the notice says to make new ones. */
+const LOW_BACKUP_CODES = 3;
 
 /**
  * Security notices: the mails a person must get when something about their account's security
@@ -60,7 +63,7 @@ function template(notice: SecurityNotice, appName: string): Template {
         subject: `A backup code was used for your ${appName} account`,
         happened: `One of your backup codes was used. You have ${left}.`,
         extra:
-          notice.left <= 3
+          notice.left <= LOW_BACKUP_CODES
             ? 'You are running low: generate new backup codes in your security settings.'
             : undefined,
       };

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BACKUP_CODE_ALPHABET,
-  BACKUP_CODE_COUNT,
-  BACKUP_CODE_LENGTH,
-  generateBackupCodes,
-  hashBackupCode,
-  normalizeBackupCode,
-  verifyBackupCode,
-} from './backup-codes';
+import { BACKUP_CODE_COUNT, generateBackupCodes, hashBackupCode, verifyBackupCode } from './backup-codes';
+import { BACKUP_CODE_ALPHABET, BACKUP_CODE_LENGTH, normalizeBackupCode } from './code-shapes';
 
 const FORMAT = /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/;
 

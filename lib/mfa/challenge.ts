@@ -1,18 +1,18 @@
 import 'server-only';
 import { z } from 'zod';
-import { hashToken, randomToken } from '@/lib/auth/tokens';
+import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import { store } from '@/lib/kv';
+import { takeChallengeAttempt } from '@/lib/rate-limit/challenge-attempts';
 
 /**
  * The sign-in challenge between the password step and the second factor. No session exists
  * until it is passed. Its token (256 random bits) lives in an HttpOnly cookie and, hashed, in the
- * store, bound to the user; it lasts 5 minutes, allows 5 wrong codes, and is redeemed once.
+ * store, bound to the user; it lasts 5 minutes, allows 5 wrong codes (CHALLENGE_MAX_ATTEMPTS, with
+ * the other limits in lib/rate-limit), and is redeemed once.
  */
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
-export const CHALLENGE_MAX_ATTEMPTS = 5;
 
 const key = (token: string) => `latchkey:mfa-challenge:${hashToken(token)}`;
-const attemptsKey = (token: string) => `${key(token)}:attempts`;
 
 const payloadSchema = z.object({ userId: z.uuid(), remember: z.boolean() });
 export type ChallengePayload = z.infer<typeof payloadSchema>;
@@ -37,20 +37,9 @@ export async function readChallenge(token: unknown): Promise<ChallengePayload | 
   return parse(await store().redis.get<unknown>(key(token)));
 }
 
-/**
- * Count one attempt at the challenge, atomically (INCR), before the code is checked, so
- * concurrent guesses cannot exceed the cap. Returns the attempt's number.
- */
-export async function countAttempt(token: string): Promise<number> {
-  const redis = store().redis;
-  const n = await redis.incr(attemptsKey(token));
-  if (n === 1) await redis.pexpire(attemptsKey(token), CHALLENGE_TTL_MS);
-  return n;
-}
-
-/** Give an attempt back: the check failed on our side, not the user's. */
-export async function uncountAttempt(token: string): Promise<void> {
-  await store().redis.decr(attemptsKey(token));
+/** One attempt at this challenge's cap, taken before its code is checked (lib/rate-limit). */
+export function takeAttempt(token: string): ReturnType<typeof takeChallengeAttempt> {
+  return takeChallengeAttempt(hashToken(token), CHALLENGE_TTL_MS);
 }
 
 /**

@@ -12,9 +12,11 @@ import {
   nowStep,
   tablesContaining,
 } from '@/tests/mfa';
-import { normalizeBackupCode } from './backup-codes';
-import { mfaStatus, regenerateBackupCodes, spendBackupCode, spendTotpCode } from './factors';
+import { regenerateBackupCodes, spendBackupCode } from './backup-code-factor';
+import { normalizeBackupCode } from './code-shapes';
+import { mfaStatus } from './factors';
 import { verifyTotp } from './totp';
+import { spendTotpCode } from './totp-factor';
 
 setupIntegration();
 

@@ -12,17 +12,10 @@ import {
   nowStep,
   wrongCode,
 } from '@/tests/mfa';
+import { spendBackupCode } from './backup-code-factor';
 import { decryptSecret } from './crypto';
-import {
-  beginEnrollment,
-  completeEnrollment,
-  disableMfa,
-  guessMethod,
-  isMfaEnabled,
-  mfaStatus,
-  spendBackupCode,
-  spendTotpCode,
-} from './factors';
+import { disableMfa, guessMethod, isMfaEnabled, mfaStatus } from './factors';
+import { beginEnrollment, completeEnrollment, spendTotpCode } from './totp-factor';
 
 /**
  * A gate in front of backup-code hashing (the slow part of completeEnrollment, between checking

@@ -7,7 +7,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it, vi } from 'vitest';
 import { uniqueId } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
-import { beginEnrollment, type Enrollment } from './factors';
+import { beginEnrollment, type Enrollment } from './totp-factor';
 
 vi.hoisted(() => {
   // The contract's issuer is the default APP_NAME.

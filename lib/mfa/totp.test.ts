@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
+import { normalizeTotpCode } from './code-shapes';
 import {
   base32Encode,
   checkTotp,
   currentTimeStep,
   generateTotp,
   generateTotpSecret,
-  normalizeTotpCode,
   totpUri,
   verifyTotp,
 } from './totp';

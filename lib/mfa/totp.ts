@@ -2,6 +2,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { generate, verify } from 'otplib';
 import { env } from '@/lib/env';
+import { normalizeTotpCode, TOTP_DIGITS } from './code-shapes';
 
 /**
  * TOTP as every mainstream authenticator app implements it (RFC 6238 defaults): SHA-1, 6 digits,
@@ -9,7 +10,6 @@ import { env } from '@/lib/env';
  * would give their users codes that never match.
  */
 const PERIOD = 30;
-const DIGITS = 6;
 const ALGORITHM = 'sha1';
 /** 160 bits: RFC 4226 §4 recommends a secret as long as the HMAC-SHA-1 output. */
 const SECRET_BYTES = 20;
@@ -58,20 +58,13 @@ export function totpUri({
     secret,
     issuer: name,
     algorithm: 'SHA1',
-    digits: String(DIGITS),
+    digits: String(TOTP_DIGITS),
     period: String(PERIOD),
   });
   // URLSearchParams writes a space as '+', which some authenticator apps show literally; a literal
   // '+' is already %2B, so every remaining '+' is a space.
   const params = query.toString().replaceAll('+', '%20');
   return `otpauth://totp/${encodeURIComponent(name)}:${encodeURIComponent(email)}?${params}`;
-}
-
-/** Accepts what people type or paste ("123 456", "123-456"); anything but 6 ASCII digits is null. */
-export function normalizeTotpCode(input: string): string | null {
-  if (typeof input !== 'string' || input.length > 32) return null;
-  const code = input.replace(/[\s-]/g, '');
-  return /^[0-9]{6}$/.test(code) ? code : null;
 }
 
 /** RFC 6238 T = floor(unix seconds / 30). */
@@ -83,7 +76,7 @@ export function generateTotp(secret: string, now: number = Date.now()): Promise<
   return generate({
     secret,
     algorithm: ALGORITHM,
-    digits: DIGITS,
+    digits: TOTP_DIGITS,
     period: PERIOD,
     epoch: Math.floor(now / 1000),
   });
@@ -102,7 +95,7 @@ export async function checkTotp(options: {
   digits?: 6 | 8;
   afterTimeStep?: number | null;
 }): Promise<TotpCheck> {
-  const { secret, token, epoch, digits = DIGITS } = options;
+  const { secret, token, epoch, digits = TOTP_DIGITS } = options;
   let afterTimeStep = options.afterTimeStep ?? undefined;
   // Steps start at 0, so a negative bound excludes nothing.
   if (afterTimeStep !== undefined && afterTimeStep < 0) afterTimeStep = undefined;

@@ -1,10 +1,15 @@
 import 'server-only';
 import { Ratelimit } from '@upstash/ratelimit';
+import { keyedHash } from '@/lib/crypto/keyed-hash';
+import type { RateLimited } from '@/lib/failure';
 import { memoryStore, type Store, store, withTimeout } from '@/lib/kv';
 
 /**
- * One named limiter per purpose, all on @upstash/ratelimit's fixed window: a refusal lasts until
- * the window passes, which is what the contract promises and what the message can say exactly.
+ * Every attempt count of the app, in one place: one named limiter per purpose, all on
+ * @upstash/ratelimit's fixed window (a refusal lasts until the window passes, which is what the
+ * contract promises and what the message can say exactly), run through `guarded`. The
+ * second-factor lock and the per-challenge cap, which are not windows, sit beside it
+ * (second-factor-lock.ts, challenge-attempts.ts).
  */
 export const LIMITS = {
   /** Failed sign-ins per account, whatever the IP (targeted guessing). */
@@ -30,6 +35,11 @@ export const LIMITS = {
 } as const satisfies Record<string, { tokens: number; window: `${number} ${'s' | 'm' | 'h'}` }>;
 
 export type LimiterName = keyof typeof LIMITS;
+
+/** The limiter key for an email address: keyed, so the store's keys do not give addresses away. */
+export function emailKey(email: string): string {
+  return keyedHash('rate-limit:email', email);
+}
 
 export type Attempt =
   | { allowed: true; remaining: number; refund: () => Promise<void> }
@@ -143,4 +153,37 @@ export async function clearAttempts(name: LimiterName, id: string): Promise<void
       }
     }),
   );
+}
+
+export type Limit = { name: LimiterName; id: string };
+/** A refusal, naming the limiter that refused (for the audit log; the person is told only when). */
+export type RateLimitedBy = RateLimited & { limiter: LimiterName };
+
+/**
+ * Run a guessable or costly step under limiters: check → consume → run → give back. The attempt is
+ * taken atomically before the step (so concurrent tries cannot exceed the limit) and given back
+ * when the step throws (a fault of ours was never a guess) or when `counts` says its result does
+ * not count, by default a success (pilcrow's order). Steps whose every run counts (each sends a
+ * mail, each creates an account) pass `() => true`.
+ */
+export async function guarded<R extends { ok: boolean }>(
+  limits: Limit | Limit[],
+  step: (attempt: { remaining: number }) => Promise<R>,
+  counts: (result: R) => boolean = (result) => !result.ok,
+): Promise<R | RateLimitedBy> {
+  const list = Array.isArray(limits) ? limits : [limits];
+  const attempt =
+    list.length === 1 && list[0] ? await consume(list[0].name, list[0].id) : await consumeAll(list);
+  if (!attempt.allowed) {
+    return { ok: false, kind: 'rate_limited', retryAt: attempt.retryAt, limiter: attempt.limiter };
+  }
+  let result: R;
+  try {
+    result = await step({ remaining: attempt.remaining });
+  } catch (error) {
+    await attempt.refund();
+    throw error;
+  }
+  if (!counts(result)) await attempt.refund();
+  return result;
 }

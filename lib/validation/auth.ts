@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CALLBACK_URL_MAX } from '@/lib/auth/callback-url';
 import { messages } from '@/lib/messages';
 import { checkboxField, currentPasswordField, emailField, newPasswordField } from './fields';
 
@@ -17,7 +18,7 @@ export const loginSchema = z.object({
   email: emailField,
   password: currentPasswordField,
   remember: checkboxField,
-  callbackUrl: z.string().max(2048).optional().catch(undefined),
+  callbackUrl: z.string().max(CALLBACK_URL_MAX).optional().catch(undefined),
 });
 
 export type RegisterInput = z.input<typeof registerSchema>;

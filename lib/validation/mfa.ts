@@ -1,25 +1,29 @@
 import { z } from 'zod';
+import { CALLBACK_URL_MAX } from '@/lib/auth/callback-url';
 import { messages } from '@/lib/messages';
+import { normalizeBackupCode, normalizeTotpCode } from '@/lib/mfa/code-shapes';
 import { currentPasswordField } from './fields';
 
-/** Shape checks only (client and server); lib/mfa normalises and verifies. */
-const TOTP = /^\d{6}$/;
-const BACKUP = /^[0-9A-Za-z]{10}$/;
-const compact = (s: string) => s.replace(/[\s-]/g, '');
+/**
+ * Shape checks only (client and server). The factors' own normalisation decides the shape, so a
+ * form never refuses a code the factor would accept (a backup code pasted with Unicode dashes).
+ */
+const isTotp = (s: string) => normalizeTotpCode(s) !== null;
+const isBackup = (s: string) => normalizeBackupCode(s) !== null;
 
 export const totpCodeField = z
   .string(messages.totpRequired)
   .trim()
   .min(1, messages.totpRequired)
   .max(32, messages.totpFormat)
-  .refine((s) => TOTP.test(compact(s)), messages.totpFormat);
+  .refine(isTotp, messages.totpFormat);
 
 export const backupCodeField = z
   .string(messages.backupRequired)
   .trim()
   .min(1, messages.backupRequired)
   .max(64, messages.backupFormat)
-  .refine((s) => BACKUP.test(compact(s)), messages.backupFormat);
+  .refine(isBackup, messages.backupFormat);
 
 /** Step-up accepts either kind in one field. */
 export const anyCodeField = z
@@ -27,9 +31,9 @@ export const anyCodeField = z
   .trim()
   .min(1, messages.totpRequired)
   .max(64, messages.anyCodeFormat)
-  .refine((s) => TOTP.test(compact(s)) || BACKUP.test(compact(s)), messages.anyCodeFormat);
+  .refine((s) => isTotp(s) || isBackup(s), messages.anyCodeFormat);
 
-const callbackUrl = z.string().max(2048).optional().catch(undefined);
+const callbackUrl = z.string().max(CALLBACK_URL_MAX).optional().catch(undefined);
 export const verifyTotpSchema = z.object({ code: totpCodeField, callbackUrl });
 export const verifyBackupSchema = z.object({ backupCode: backupCodeField, callbackUrl });
 export const enableSchema = z.object({ code: totpCodeField });

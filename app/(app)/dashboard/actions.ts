@@ -1,10 +1,11 @@
 'use server';
 
 import { z } from 'zod';
+import { toActionState } from '@/lib/action-state';
 import { authenticatedAction } from '@/lib/actions';
 import { resendVerificationEmail } from '@/lib/auth/email-verification';
+import { refused } from '@/lib/failure';
 import { requestContext } from '@/lib/http/request-context';
-import { messages, tooManyAttempts } from '@/lib/messages';
 
 const noInput = z.object({});
 
@@ -15,9 +16,9 @@ export const resendVerificationAction = authenticatedAction(noInput, {}, async (
       { id: session.userId, email: session.email },
       await requestContext(),
     );
-    if (!result.ok) return { ok: false, error: tooManyAttempts(result.retryAt) };
+    if (!result.ok) return toActionState(result);
   } catch {
-    return { ok: false, error: messages.mailFailed };
+    return toActionState(refused('mailFailed'));
   }
   return { ok: true };
 });

@@ -1,9 +1,9 @@
 'use server';
 
+import { toActionState } from '@/lib/action-state';
 import { validatedAction } from '@/lib/actions';
 import { requestPasswordReset } from '@/lib/auth/password-reset';
 import { requestContext } from '@/lib/http/request-context';
-import { messages, tooManyAttempts } from '@/lib/messages';
 import { withFloor } from '@/lib/timing';
 import { forgotPasswordSchema } from '@/lib/validation/reset';
 
@@ -21,8 +21,6 @@ export const forgotPasswordAction = validatedAction(
   async ({ email }, values) => {
     const ctx = await requestContext();
     const result = await withFloor(REPLY_FLOOR_MS, () => requestPasswordReset(email, ctx));
-    if (result.ok) return { ok: true, values };
-    const error = result.reason === 'rate_limited' ? tooManyAttempts(result.retryAt) : messages.mailFailed;
-    return { ok: false, error, values };
+    return result.ok ? { ok: true, values } : toActionState(result, values);
   },
 );

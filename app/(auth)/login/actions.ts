@@ -1,13 +1,13 @@
 'use server';
 
 import { redirect } from 'next/navigation';
+import { toActionState } from '@/lib/action-state';
 import { validatedAction } from '@/lib/actions';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { passwordSignIn } from '@/lib/auth/login';
 import { startSession } from '@/lib/auth/session-cookie';
 import { requestContext } from '@/lib/http/request-context';
-import { messages, tooManyAttempts } from '@/lib/messages';
 import { createChallenge } from '@/lib/mfa/challenge';
 import { loginSchema } from '@/lib/validation/auth';
 
@@ -17,11 +17,7 @@ export const loginAction = validatedAction(
   async (data, values) => {
     const ctx = await requestContext();
     const result = await passwordSignIn(data.email, data.password, ctx);
-    if (!result.ok) {
-      const error =
-        result.reason === 'rate_limited' ? tooManyAttempts(result.retryAt) : messages.invalidCredentials;
-      return { ok: false, error, values };
-    }
+    if (!result.ok) return toActionState(result, values);
     // Checked again here: the form's hidden field is client input like any other.
     const next = safeCallbackUrl(data.callbackUrl);
     if (result.mfaRequired) {

@@ -1,21 +1,18 @@
 'use server';
 
 import { redirect } from 'next/navigation';
+import { toActionState } from '@/lib/action-state';
 import { validatedAction } from '@/lib/actions';
 import { sendVerificationEmail } from '@/lib/auth/email-verification';
 import { registerUser } from '@/lib/auth/register';
 import { startSession } from '@/lib/auth/session-cookie';
 import { requestContext } from '@/lib/http/request-context';
-import { tooManyAttempts } from '@/lib/messages';
 import { registerSchema } from '@/lib/validation/auth';
 
 export const registerAction = validatedAction(registerSchema, { echo: ['email'] }, async (data, values) => {
   const ctx = await requestContext();
   const result = await registerUser(data.email, data.password, ctx);
-  if (!result.ok) {
-    if ('reason' in result) return { ok: false, error: tooManyAttempts(result.retryAt), values };
-    return { ok: false, fieldErrors: { [result.field]: result.message }, values };
-  }
+  if (!result.ok) return toActionState(result, values);
   try {
     await sendVerificationEmail(result.user, ctx);
   } catch {

@@ -3,10 +3,10 @@ import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { Fragment } from 'react';
 import { splitLinks } from '@/lib/email/links';
-import { isLocalRequest } from '@/lib/email/loopback';
 import { listOutbox, type OutboxMessage } from '@/lib/email/outbox';
 import { outboxEnabled } from '@/lib/email/settings';
 import { env } from '@/lib/env';
+import { isLocalRequest } from '@/lib/http/loopback';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Outbox', robots: { index: false, follow: false } };

@@ -2,11 +2,11 @@
 
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { toActionState } from '@/lib/action-state';
 import { validatedAction } from '@/lib/actions';
 import { readSessionCookie, sessionCookieName, sessionCookieOptions } from '@/lib/auth/auth.config';
 import { resetPassword } from '@/lib/auth/password-reset';
 import { requestContext } from '@/lib/http/request-context';
-import { messages, tooManyAttempts } from '@/lib/messages';
 import { resetPasswordSchema } from '@/lib/validation/reset';
 
 /** Nothing typed here is echoed back: both fields are secrets. */
@@ -15,12 +15,7 @@ export const resetPasswordAction = validatedAction(
   {},
   async ({ token, newPassword, code }) => {
     const result = await resetPassword(token, newPassword, code, await requestContext());
-    if (!result.ok) {
-      if ('field' in result) return { ok: false, fieldErrors: { [result.field]: result.message } };
-      const error =
-        result.reason === 'rate_limited' ? tooManyAttempts(result.retryAt) : messages.resetLinkInvalid;
-      return { ok: false, error };
-    }
+    if (!result.ok) return toActionState(result);
     // This browser's own session of the account was revoked with the others; drop its cookie
     // too, or middleware would send /login on to /dashboard and the notice would be lost.
     const jar = await cookies();

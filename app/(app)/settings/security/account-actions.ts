@@ -1,6 +1,7 @@
 'use server';
 
 import { deleteAccount } from '@/lib/account/delete';
+import { toActionState } from '@/lib/action-state';
 import { authenticatedAction } from '@/lib/actions';
 import { signOut } from '@/lib/auth/auth';
 import { requestContext } from '@/lib/http/request-context';
@@ -24,11 +25,7 @@ export const deleteAccountAction = authenticatedAction(
       code,
       await requestContext(),
     );
-    if (!result.ok) {
-      return 'field' in result
-        ? { ok: false, fieldErrors: { [result.field]: result.message } }
-        : { ok: false, error: result.error };
-    }
+    if (!result.ok) return toActionState(result);
     await signOut({ redirectTo: DELETED_NOTICE_PATH });
     return { ok: true };
   },

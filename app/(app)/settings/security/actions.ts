@@ -2,116 +2,79 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import type { ActionState } from '@/lib/action-state';
+import { type ActionState, toActionState } from '@/lib/action-state';
 import { authenticatedAction } from '@/lib/actions';
 import { recordEvent } from '@/lib/audit';
 import { requestEmailChange } from '@/lib/auth/change-email';
 import { changePassword } from '@/lib/auth/change-password';
 import { getSession, type SessionDTO } from '@/lib/auth/dal';
-import { startSession } from '@/lib/auth/session-cookie';
-import { revokeOtherSessions, revokeSession, revokeUserSession } from '@/lib/auth/sessions';
-import { sendSecurityNotice } from '@/lib/email/notices';
-import { type RequestContext, requestContext } from '@/lib/http/request-context';
-import { messages, tooManyAttempts } from '@/lib/messages';
-import { beginEnrollment, completeEnrollment, disableMfa, regenerateBackupCodes } from '@/lib/mfa/factors';
-import { stepUp } from '@/lib/mfa/step-up';
-import { consume } from '@/lib/rate-limit';
+import { revokeOtherSessions, revokeUserSession } from '@/lib/auth/sessions';
+import {
+  disableTwoFactor,
+  enableTwoFactor,
+  regenerateCodes,
+  startTwoFactorSetup,
+} from '@/lib/auth/two-factor';
+import { requestContext } from '@/lib/http/request-context';
 import { changeEmailSchema, changePasswordSchema } from '@/lib/validation/account';
 import { enableSchema, revokeSessionSchema, stepUpSchema } from '@/lib/validation/mfa';
 
-export type MfaActionState = ActionState & {
-  enrollment?: { secret: string; qrDataUrl: string };
-  backupCodes?: string[];
-};
+/** What the two-factor forms show next: the secret to scan, or new backup codes (once). */
+export type MfaActionState = ActionState<{
+  enrollment: { secret: string; qrDataUrl: string };
+  backupCodes: string[];
+}>;
 
 const PAGE = '/settings/security';
 
-const noInput = z.object({});
+const owner = (session: SessionDTO) => ({
+  userId: session.userId,
+  email: session.email,
+  sessionId: session.id,
+  remember: session.remember,
+});
 
-export const startSetupAction = authenticatedAction<typeof noInput, MfaActionState>(
-  noInput,
+export const startSetupAction = authenticatedAction(
+  z.object({}),
   {},
-  async (_data, session) => {
-    const ctx = await requestContext();
-    const attempt = await consume('mfaSetup', session.userId);
-    if (!attempt.allowed) return { ok: false, error: tooManyAttempts(attempt.retryAt) };
-    const enrollment = await beginEnrollment(session.userId, session.email);
-    if (!enrollment) {
-      await attempt.refund();
-      return { ok: false, error: messages.mfaAlreadyOn };
-    }
-    await recordEvent('mfa_setup_started', ctx, { userId: session.userId });
-    return { ok: true, enrollment: { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl } };
+  async (_data, session): Promise<MfaActionState> => {
+    const result = await startTwoFactorSetup(owner(session), await requestContext());
+    return result.ok ? { ok: true, enrollment: result.enrollment } : toActionState(result);
   },
 );
 
-/**
- * A correct code turns two-factor on. Every other session is signed out (none of them passed
- * the second factor) and this one continues under a new id.
- */
-export const enableAction = authenticatedAction<typeof enableSchema, MfaActionState>(
+export const enableAction = authenticatedAction(
   enableSchema,
   {},
-  async ({ code }, session) => {
-    const ctx = await requestContext();
-    const attempt = await consume('mfaEnroll', session.userId);
-    if (!attempt.allowed) return { ok: false, error: tooManyAttempts(attempt.retryAt) };
-    let backupCodes: string[] | null;
-    try {
-      backupCodes = await completeEnrollment(session.userId, code);
-    } catch (error) {
-      await attempt.refund();
-      throw error;
-    }
-    if (!backupCodes) {
-      await recordEvent('mfa_enable_failed', ctx, { userId: session.userId });
-      return { ok: false, fieldErrors: { code: messages.invalidCode } };
-    }
-    await attempt.refund();
-    await recordEvent('mfa_enabled', ctx, { userId: session.userId });
-    await revokeOtherSessions(session.userId, session.id);
-    await startSession(session.userId, session.remember, ctx, true);
-    await revokeSession(session.id);
-    await sendSecurityNotice(session.userId, { kind: 'mfa_enabled' }, ctx);
+  async ({ code }, session): Promise<MfaActionState> => {
+    const result = await enableTwoFactor(owner(session), code, await requestContext());
+    if (!result.ok) return toActionState(result);
     revalidatePath(PAGE);
-    return { ok: true, backupCodes };
+    return { ok: true, backupCodes: result.backupCodes };
   },
 );
 
-/** Changes to the second factor itself: password and a current code first, on the server. */
-function stepUpAction(run: (session: SessionDTO, ctx: RequestContext) => Promise<MfaActionState>) {
-  return authenticatedAction<typeof stepUpSchema, MfaActionState>(
-    stepUpSchema,
-    {},
-    async ({ password, code }, session) => {
-      const ctx = await requestContext();
-      const check = await stepUp(session.userId, password, code, ctx);
-      if (!check.ok) {
-        return {
-          ok: false,
-          error: check.reason === 'rate_limited' ? tooManyAttempts(check.retryAt) : messages.stepUpFailed,
-        };
-      }
-      const result = await run(session, ctx);
-      revalidatePath(PAGE);
-      return result;
-    },
-  );
-}
+export const regenerateAction = authenticatedAction(
+  stepUpSchema,
+  {},
+  async ({ password, code }, session): Promise<MfaActionState> => {
+    const result = await regenerateCodes(owner(session), password, code, await requestContext());
+    if (!result.ok) return toActionState(result);
+    revalidatePath(PAGE);
+    return { ok: true, backupCodes: result.backupCodes };
+  },
+);
 
-export const regenerateAction = stepUpAction(async (session, ctx) => {
-  const backupCodes = await regenerateBackupCodes(session.userId);
-  await recordEvent('backup_codes_regenerated', ctx, { userId: session.userId });
-  await sendSecurityNotice(session.userId, { kind: 'backup_codes_regenerated' }, ctx);
-  return { ok: true, backupCodes };
-});
-
-export const disableAction = stepUpAction(async (session, ctx) => {
-  await disableMfa(session.userId);
-  await recordEvent('mfa_disabled', ctx, { userId: session.userId });
-  await sendSecurityNotice(session.userId, { kind: 'mfa_disabled' }, ctx);
-  return { ok: true };
-});
+export const disableAction = authenticatedAction(
+  stepUpSchema,
+  {},
+  async ({ password, code }, session): Promise<MfaActionState> => {
+    const result = await disableTwoFactor(owner(session), password, code, await requestContext());
+    if (!result.ok) return toActionState(result);
+    revalidatePath(PAGE);
+    return { ok: true };
+  },
+);
 
 /** Sign out one other session of this account (a form without state: the page re-renders). */
 export async function revokeSessionAction(formData: FormData): Promise<void> {
@@ -143,7 +106,7 @@ export async function revokeOtherSessionsAction(): Promise<void> {
 export const changePasswordAction = authenticatedAction(
   changePasswordSchema,
   {},
-  async ({ currentPassword, newPassword }, session) => {
+  async ({ currentPassword, newPassword }, session): Promise<ActionState> => {
     const result = await changePassword(
       { id: session.userId, email: session.email },
       currentPassword,
@@ -151,22 +114,19 @@ export const changePasswordAction = authenticatedAction(
       session.id,
       await requestContext(),
     );
-    if (!result.ok) {
-      if ('reason' in result) return { ok: false, error: tooManyAttempts(result.retryAt) };
-      return { ok: false, fieldErrors: { [result.field]: result.message } };
-    }
+    if (!result.ok) return toActionState(result);
     revalidatePath(PAGE);
     return { ok: true };
   },
 );
 
-export type ChangeEmailState = ActionState & { sentTo?: string };
+export type ChangeEmailState = ActionState<{ sentTo: string }>;
 
 /** Nothing changes here: the new address gets a link, and the change happens when it is opened. */
-export const changeEmailAction = authenticatedAction<typeof changeEmailSchema, ChangeEmailState>(
+export const changeEmailAction = authenticatedAction(
   changeEmailSchema,
   { echo: ['newEmail'] },
-  async ({ newEmail, password, code }, session, values) => {
+  async ({ newEmail, password, code }, session, values): Promise<ChangeEmailState> => {
     const result = await requestEmailChange(
       { id: session.userId, email: session.email },
       newEmail,
@@ -174,11 +134,8 @@ export const changeEmailAction = authenticatedAction<typeof changeEmailSchema, C
       code,
       await requestContext(),
     );
-    if (result.ok) {
-      revalidatePath(PAGE);
-      return { ok: true, sentTo: newEmail };
-    }
-    if ('field' in result) return { ok: false, fieldErrors: { [result.field]: result.message }, values };
-    return { ok: false, error: result.error, values };
+    if (!result.ok) return toActionState(result, values);
+    revalidatePath(PAGE);
+    return { ok: true, sentTo: newEmail };
   },
 );

@@ -8,7 +8,7 @@ import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { changeEmailSchema } from '@/lib/validation/account';
-import { type ChangeEmailState, changeEmailAction } from './actions';
+import { changeEmailAction } from './actions';
 
 /**
  * The form opens on request: it asks for the password (and a code), and a settings page with
@@ -78,7 +78,7 @@ function ChangeEmailForm({
   onCancel: () => void;
 }) {
   const f = useActionForm(changeEmailSchema, changeEmailAction);
-  const state = f.state as ChangeEmailState;
+  const { state } = f;
   useEffect(() => {
     if (state.ok && state.sentTo) onSent(state.sentTo);
   }, [state, onSent]);

@@ -6,6 +6,8 @@ import { Alert } from '@/components/ui/alert';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
+import { initialState } from '@/lib/action-state';
+import { QR_SIZE } from '@/lib/mfa/code-shapes';
 import { enableSchema } from '@/lib/validation/mfa';
 import { enableAction, type MfaActionState, startSetupAction } from './actions';
 
@@ -23,11 +25,8 @@ function GroupedKey({ secret }: { secret: string }) {
 }
 
 function EnableForm({ onEnabled }: { onEnabled: (codes: string[]) => void }) {
-  const f = useActionForm(
-    enableSchema,
-    enableAction as (s: MfaActionState, f: FormData) => Promise<MfaActionState>,
-  );
-  const codes = (f.state as MfaActionState).backupCodes;
+  const f = useActionForm(enableSchema, enableAction);
+  const codes = f.state.backupCodes;
   useEffect(() => {
     if (codes) onEnabled(codes);
   }, [codes, onEnabled]);
@@ -59,7 +58,7 @@ export function SetupAuthenticator({
   onStart: () => void;
   onEnabled: (codes: string[]) => void;
 }) {
-  const [state, start, pending] = useActionState(startSetupAction, { ok: false } as MfaActionState);
+  const [state, start, pending] = useActionState<MfaActionState, FormData>(startSetupAction, initialState);
   const [copied, setCopied] = useState(false);
   const enrollment = state.enrollment;
   // The form posts straight to the server action (so it also works before hydration); the panel
@@ -94,8 +93,8 @@ export function SetupAuthenticator({
       <img
         src={enrollment.qrDataUrl}
         alt="QR code for your authenticator app"
-        width={232}
-        height={232}
+        width={QR_SIZE}
+        height={QR_SIZE}
         className="qr"
       />
       <p className="small muted" id="key-label">

@@ -30,7 +30,7 @@ export function StepUpForm({
   const f = useActionForm(stepUpSchema, action);
   const { state } = f;
   useEffect(() => {
-    if (state.ok) onDone(state as MfaActionState);
+    if (state.ok) onDone(state);
   }, [state, onDone]);
   return (
     <ActionForm form={f} className="form panel" label={submitLabel}>

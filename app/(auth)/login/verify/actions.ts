@@ -1,15 +1,14 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import type { ActionState } from '@/lib/action-state';
+import { type ActionState, toActionState } from '@/lib/action-state';
 import { validatedAction } from '@/lib/actions';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { clearChallengeCookie, readChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { type SecondStepResult, verifySecondStep } from '@/lib/auth/second-step';
 import { startSession } from '@/lib/auth/session-cookie';
 import { requestContext } from '@/lib/http/request-context';
-import { invalidCodeWithAttempts, tooManyAttempts } from '@/lib/messages';
-import type { SecondFactorMethod } from '@/lib/mfa/factors';
+import type { SecondFactorMethod } from '@/lib/mfa/factor';
 import { verifyBackupSchema, verifyTotpSchema } from '@/lib/validation/mfa';
 
 async function finish(
@@ -24,12 +23,12 @@ async function finish(
     await startSession(result.userId, result.remember, ctx, true);
     return redirect(safeCallbackUrl(callbackUrl));
   }
-  if (result.reason === 'expired' || result.reason === 'exhausted') {
+  // The challenge is over: back to the password step, which says why.
+  if (result.kind === 'challengeExpired' || result.kind === 'challengeExhausted') {
     await clearChallengeCookie();
-    return redirect(`/login?notice=${result.reason === 'expired' ? 'mfa-expired' : 'mfa-exhausted'}`);
+    return redirect(`/login?notice=${result.kind === 'challengeExpired' ? 'mfa-expired' : 'mfa-exhausted'}`);
   }
-  if (result.reason === 'rate_limited') return { ok: false, error: tooManyAttempts(result.retryAt) };
-  return { ok: false, error: invalidCodeWithAttempts(result.attemptsLeft) };
+  return toActionState(result);
 }
 
 export const verifyTotpAction = validatedAction(verifyTotpSchema, {}, ({ code, callbackUrl }) =>

@@ -7,7 +7,7 @@ import type { RequestContext } from '@/lib/http/request-context';
 /** What leaves lib/: never the password hash. */
 export type UserDTO = { id: string; email: string; createdAt: Date };
 
-/** For password checks inside lib/auth only. */
+/** For password checks inside lib/ only: the hash never leaves it. */
 export async function findCredentialsByEmail(
   email: string,
 ): Promise<{ id: string; passwordHash: string } | null> {

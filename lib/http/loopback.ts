@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { clientIp, PEER_HEADER } from '@/lib/http/client-ip';
+import { clientIp, PEER_HEADER } from './client-ip';
 
 /**
  * Whether an address is this machine: 127.0.0.0/8, ::1, or either written as an IPv4-mapped IPv6

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifySecondStep } from '@/lib/auth/second-step';
+import { createChallenge } from '@/lib/mfa/challenge';
+import { mfaStatus } from '@/lib/mfa/factors';
+import { spendTotpCode } from '@/lib/mfa/totp-factor';
 import { ctx, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration } from '@/tests/integration';
 import { codeNow, enrolledUser, freezeClock, wrongCode } from '@/tests/mfa';
-import { createChallenge } from './challenge';
-import { mfaStatus, spendTotpCode } from './factors';
 import { stepUp } from './step-up';
 
 setupIntegration();
@@ -18,7 +19,7 @@ afterEach(() => {
 });
 
 const WRONG_PASSWORD = 'definitely not the password';
-const INVALID = { ok: false, reason: 'invalid' };
+const INVALID = { ok: false, kind: 'invalidCode' };
 
 describe('step-up: password and a current second factor', () => {
   it('a wrong password with the right code is refused, and the code is not spent', async () => {
@@ -84,10 +85,10 @@ describe('step-up failures count toward the account’s second-factor lock', () 
     const ip = uniqueIp();
     expect(await stepUp(user.id, user.password, await codeNow(user.secret), ctx(ip))).toMatchObject({
       ok: false,
-      reason: 'rate_limited',
+      kind: 'rate_limited',
     });
     expect(await stepUp(user.id, user.password, user.backupCodes[0]!, ctx(ip))).toMatchObject({
-      reason: 'rate_limited',
+      kind: 'rate_limited',
     });
     expect(await mfaStatus(user.id)).toMatchObject({ backupCodesLeft: 10 });
     expect((await auditRowsFromIp(ip)).map((r) => r.type)).toEqual(['mfa_locked', 'mfa_locked']);
@@ -106,10 +107,10 @@ describe('step-up failures count toward the account’s second-factor lock', () 
     }
     const next = await createChallenge({ userId: user.id, remember: false });
     expect(await verifySecondStep(next, 'totp', await codeNow(user.secret), ctx())).toMatchObject({
-      reason: 'rate_limited',
+      kind: 'rate_limited',
     });
     expect(await stepUp(user.id, user.password, await codeNow(user.secret), ctx())).toMatchObject({
-      reason: 'rate_limited',
+      kind: 'rate_limited',
     });
   });
 
@@ -127,7 +128,7 @@ describe('step-up failures count toward the account’s second-factor lock', () 
     });
     expect(await stepUp(user.id, WRONG_PASSWORD, '000000', ctx())).toEqual(INVALID);
     expect(await stepUp(user.id, user.password, user.backupCodes[5]!, ctx())).toMatchObject({
-      reason: 'rate_limited',
+      kind: 'rate_limited',
     });
   });
 });

@@ -1,0 +1,97 @@
+import 'server-only';
+import { recordEvent } from '@/lib/audit';
+import { sendSecurityNotice } from '@/lib/email/notices';
+import { type RateLimited, type Refused, refused } from '@/lib/failure';
+import type { RequestContext } from '@/lib/http/request-context';
+import { regenerateBackupCodes } from '@/lib/mfa/backup-code-factor';
+import { disableMfa } from '@/lib/mfa/factors';
+import { beginEnrollment, completeEnrollment } from '@/lib/mfa/totp-factor';
+import { guarded } from '@/lib/rate-limit';
+import { startSession } from './session-cookie';
+import { revokeOtherSessions, revokeSession } from './sessions';
+import { stepUp } from './step-up';
+
+/** Who is changing their second factor: the DAL's session, reduced to what these flows use. */
+type Owner = { userId: string; email: string; sessionId: string; remember: boolean };
+
+export type StartSetupResult =
+  | { ok: true; enrollment: { secret: string; qrDataUrl: string } }
+  | Refused<'mfaAlreadyOn'>
+  | RateLimited;
+
+/** A new pending authenticator secret to scan; at most 3 set-ups an hour. */
+export async function startTwoFactorSetup(owner: Owner, ctx: RequestContext): Promise<StartSetupResult> {
+  return guarded(
+    { name: 'mfaSetup', id: owner.userId },
+    async () => {
+      const enrollment = await beginEnrollment(owner.userId, owner.email);
+      if (!enrollment) return refused('mfaAlreadyOn');
+      await recordEvent('mfa_setup_started', ctx, { userId: owner.userId });
+      return {
+        ok: true,
+        enrollment: { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl },
+      } as const;
+    },
+    // Every set-up shown counts; one refused because two-factor is already on shows nothing.
+    (result) => result.ok,
+  );
+}
+
+export type EnableResult = { ok: true; backupCodes: string[] } | Refused<'invalidCode', 'code'> | RateLimited;
+
+/**
+ * A correct code from the pending secret turns two-factor on. Every other session is signed out
+ * (none of them passed the second factor) and this one continues under a new id, so a session id
+ * seen before the change is worth nothing after it. Wrong codes: 10 per 15 minutes.
+ */
+export async function enableTwoFactor(
+  owner: Owner,
+  code: string,
+  ctx: RequestContext,
+): Promise<EnableResult> {
+  const result = await guarded({ name: 'mfaEnroll', id: owner.userId }, async () => {
+    const backupCodes = await completeEnrollment(owner.userId, code);
+    if (backupCodes) return { ok: true, backupCodes } as const;
+    await recordEvent('mfa_enable_failed', ctx, { userId: owner.userId });
+    return refused('invalidCode', 'code');
+  });
+  if (!result.ok) return result;
+  await recordEvent('mfa_enabled', ctx, { userId: owner.userId });
+  await revokeOtherSessions(owner.userId, owner.sessionId);
+  await startSession(owner.userId, owner.remember, ctx, true);
+  await revokeSession(owner.sessionId);
+  await sendSecurityNotice(owner.userId, { kind: 'mfa_enabled' }, ctx);
+  return result;
+}
+
+export type StepUpChangeResult<T> = ({ ok: true } & T) | Refused<'stepUpFailed'> | RateLimited;
+
+/** New backup codes after the password and a current code; the old ones stop working at once. */
+export async function regenerateCodes(
+  owner: Owner,
+  password: string,
+  code: string,
+  ctx: RequestContext,
+): Promise<StepUpChangeResult<{ backupCodes: string[] }>> {
+  const check = await stepUp(owner.userId, password, code, ctx);
+  if (!check.ok) return check.kind === 'rate_limited' ? check : refused('stepUpFailed');
+  const backupCodes = await regenerateBackupCodes(owner.userId);
+  await recordEvent('backup_codes_regenerated', ctx, { userId: owner.userId });
+  await sendSecurityNotice(owner.userId, { kind: 'backup_codes_regenerated' }, ctx);
+  return { ok: true, backupCodes };
+}
+
+/** Two-factor off (secret and backup codes deleted) after the password and a current code. */
+export async function disableTwoFactor(
+  owner: Owner,
+  password: string,
+  code: string,
+  ctx: RequestContext,
+): Promise<StepUpChangeResult<object>> {
+  const check = await stepUp(owner.userId, password, code, ctx);
+  if (!check.ok) return check.kind === 'rate_limited' ? check : refused('stepUpFailed');
+  await disableMfa(owner.userId);
+  await recordEvent('mfa_disabled', ctx, { userId: owner.userId });
+  await sendSecurityNotice(owner.userId, { kind: 'mfa_disabled' }, ctx);
+  return { ok: true };
+}

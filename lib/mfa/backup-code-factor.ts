@@ -1,0 +1,90 @@
+import 'server-only';
+import { and, count, eq, isNotNull, isNull } from 'drizzle-orm';
+import { type Db, db } from '@/lib/db/client';
+import { backupCodes, totpFactors } from '@/lib/db/schema';
+import { generateBackupCodes, hashBackupCode, verifyBackupCode } from './backup-codes';
+import { normalizeBackupCode } from './code-shapes';
+import type { SecondFactor } from './factor';
+
+/**
+ * The backup-code factor: the only module that reads or writes its rows. Codes are shown once,
+ * when issued; only argon2id hashes are kept.
+ */
+
+/**
+ * A new set of codes, hashed ahead (ten argon2id hashes take a while, and must not hold a
+ * transaction open); `store` replaces the account's whole set inside the caller's transaction.
+ */
+export async function prepareBackupCodes(
+  userId: string,
+): Promise<{ codes: string[]; store: (tx: Db) => Promise<void> }> {
+  const codes = generateBackupCodes();
+  const hashes = await Promise.all(codes.map((c) => hashBackupCode(normalizeBackupCode(c) ?? c)));
+  return {
+    codes,
+    store: async (tx) => {
+      await tx.delete(backupCodes).where(eq(backupCodes.userId, userId));
+      await tx.insert(backupCodes).values(hashes.map((codeHash) => ({ userId, codeHash })));
+    },
+  };
+}
+
+/** Replace the whole set of backup codes; the old ones stop working at once. */
+export async function regenerateBackupCodes(userId: string): Promise<string[]> {
+  const issue = await prepareBackupCodes(userId);
+  const database = await db();
+  await database.transaction(async (tx) => issue.store(tx));
+  return issue.codes;
+}
+
+/** Unused codes of an account whose two-factor is on. */
+export async function backupCodesLeft(userId: string, executor?: Db): Promise<number> {
+  const database = executor ?? (await db());
+  const [left] = await database
+    .select({ n: count() })
+    .from(backupCodes)
+    .where(and(eq(backupCodes.userId, userId), isNull(backupCodes.usedAt)));
+  return left?.n ?? 0;
+}
+
+/**
+ * Check a backup code and spend it: the matching row is marked used by one conditional UPDATE
+ * (`used_at IS NULL`), so of concurrent uses of one code exactly one succeeds.
+ * Returns the number of codes left after a success, or null.
+ */
+export async function spendBackupCode(userId: string, code: string): Promise<{ left: number } | null> {
+  const normalized = normalizeBackupCode(code);
+  if (!normalized) return null;
+  const database = await db();
+  const candidates = await database
+    .select({ id: backupCodes.id, codeHash: backupCodes.codeHash })
+    .from(backupCodes)
+    .innerJoin(totpFactors, and(eq(totpFactors.userId, backupCodes.userId), isNotNull(totpFactors.enabledAt)))
+    .where(and(eq(backupCodes.userId, userId), isNull(backupCodes.usedAt)));
+  // One argon2id verification at a time, stopping at the match: a use costs one worker thread,
+  // not all of them, and on average half the verifications.
+  let match: (typeof candidates)[number] | undefined;
+  for (const candidate of candidates) {
+    if (await verifyBackupCode(normalized, candidate.codeHash)) {
+      match = candidate;
+      break;
+    }
+  }
+  if (!match) return null;
+  const [spent] = await database
+    .update(backupCodes)
+    .set({ usedAt: new Date() })
+    .where(and(eq(backupCodes.id, match.id), isNull(backupCodes.usedAt)))
+    .returning({ id: backupCodes.id });
+  if (!spent) return null;
+  return { left: await backupCodesLeft(userId, database) };
+}
+
+export const backupCodeFactor = {
+  id: 'backup',
+  normalize: normalizeBackupCode,
+  spend: async (userId, normalized) => {
+    const spent = await spendBackupCode(userId, normalized);
+    return spent ? { method: 'backup', left: spent.left } : null;
+  },
+} as const satisfies SecondFactor;
