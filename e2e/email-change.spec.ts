@@ -1,5 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { fillSignIn, linkFromMail, mailTo, register, signOut, strongPassword, uniqueEmail } from './fixtures';
+import {
+  enrollTotp,
+  fillSignIn,
+  linkFromMail,
+  mailTo,
+  register,
+  signOut,
+  strongPassword,
+  uniqueEmail,
+} from './fixtures';
 
 test.skip(Boolean(process.env.BASE_URL), 'reads mail from the local outbox');
 
@@ -71,4 +80,32 @@ test('the email form opens and closes from the keyboard', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(page.getByLabel('New email')).toHaveCount(0);
   await expect(opener).toBeFocused();
+});
+
+test('a refusal about a field this form does not show is shown at the top of the form, never dropped', async ({
+  page,
+  context,
+}) => {
+  const email = uniqueEmail('orphan');
+  const password = strongPassword();
+  await register(page, email, password);
+
+  // This tab opens the email form while two-factor is off, so it has no code field.
+  await page.goto('/settings/security');
+  await page.getByRole('button', { name: 'Change email address' }).click();
+  const form = page.getByRole('form', { name: 'Change email address' });
+  await expect(form.getByLabel('Authentication code')).toHaveCount(0);
+
+  // Another tab of the same browser turns two-factor on meanwhile.
+  const other = await context.newPage();
+  await enrollTotp(other);
+  await other.close();
+
+  // The server now asks for a code; the field it names is not here, so the form says it at the top.
+  await form.getByLabel('New email').fill(uniqueEmail('orphan-new'));
+  await form.getByLabel('Password').fill(password);
+  await form.getByRole('button', { name: 'Change email' }).click();
+  const alert = form.getByRole('alert');
+  await expect(alert).toContainText('Enter a code from your authenticator app, or one of your backup codes');
+  await expect(alert.locator('..')).toBeFocused();
 });
