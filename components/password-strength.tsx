@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { PASSWORD_MAX } from '@/lib/password-limits';
 
 type Strength = { score: 0 | 1 | 2 | 3 | 4; warning: string | null };
 type Checker = (password: string, userInputs: string[]) => Strength;
@@ -41,7 +42,8 @@ export function PasswordStrength({ password, email }: { password: string; email:
     let cancelled = false;
     loadChecker()
       .then((check) => {
-        if (!cancelled) setStrength(check(password.slice(0, 128), [email, email.split('@')[0] ?? '']));
+        if (!cancelled)
+          setStrength(check(password.slice(0, PASSWORD_MAX), [email, email.split('@')[0] ?? '']));
       })
       .catch(() => setStrength(null));
     return () => {

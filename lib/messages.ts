@@ -1,3 +1,5 @@
+import { PASSWORD_MAX, PASSWORD_MIN } from './password-limits';
+
 /**
  * Every text a user sees for an expected failure, in one place: actions return these, forms
  * show them, tests look for them. Credential failures share one message on purpose.
@@ -8,8 +10,8 @@ export const messages = {
   emailInvalid: 'Enter a valid email address, like name@example.com',
   emailTaken: 'An account with this email already exists. Sign in instead, or use another email.',
   passwordRequired: 'Enter your password',
-  passwordTooShort: 'Use at least 12 characters',
-  passwordTooLong: 'Use at most 128 characters',
+  passwordTooShort: `Use at least ${PASSWORD_MIN} characters`,
+  passwordTooLong: `Use at most ${PASSWORD_MAX} characters`,
   passwordMalformed: 'Your password contains characters that cannot be used',
   passwordCommon: 'This password is too common. Choose one that is harder to guess.',
   passwordHasEmail: 'Your password must not contain your email address',

@@ -40,7 +40,10 @@ describe('passwordSignIn', () => {
       makeUser('alpha password one 111'),
       makeUser('bravo password two 222'),
     ]);
-    expect(await passwordSignIn(a.email, b.password, ctx())).toEqual({ ok: false, kind: 'invalidCredentials' });
+    expect(await passwordSignIn(a.email, b.password, ctx())).toEqual({
+      ok: false,
+      kind: 'invalidCredentials',
+    });
   });
 
   it('records success and failure events with the reason, never the password', async () => {

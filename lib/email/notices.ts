@@ -83,7 +83,7 @@ function template(notice: SecurityNotice, appName: string): Template {
 }
 
 /** The bodies of a notice; exported for tests. */
-export function composeNotice(notice: SecurityNotice, ctx: RequestContext, when: Date = new Date()) {
+function composeNotice(notice: SecurityNotice, ctx: RequestContext, when: Date = new Date()) {
   const { APP_NAME } = env();
   const t = template(notice, APP_NAME);
   // The device as a short name, never the raw user agent: that is the requester's own text, and

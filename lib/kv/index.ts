@@ -18,7 +18,7 @@ export type Store = { kind: StoreKind; redis: Redis };
 const globalForKv = globalThis as typeof globalThis & { __latchkeyKv?: Store; __latchkeyMemory?: Store };
 
 /** How long a remote store may take before the caller treats it as down. */
-export const STORE_TIMEOUT_MS = 1_500;
+const STORE_TIMEOUT_MS = 1_500;
 
 export function memoryStore(): Store {
   globalForKv.__latchkeyMemory ??= { kind: 'memory', redis: new Redis(new MemoryRedis()) };

@@ -6,7 +6,7 @@ import { store } from '@/lib/kv';
  * the failure that uses the last attempt locks the step for a full 15 minutes from then,
  * whenever in the window it came (so 20 guesses cannot straddle a window edge).
  */
-export const SECOND_FACTOR_LOCK_MS = 15 * 60 * 1000;
+const SECOND_FACTOR_LOCK_MS = 15 * 60 * 1000;
 const lockKey = (userId: string) => `latchkey:mfa-lock:${userId}`;
 
 /** When the account's second step opens again; null while it is not locked. */

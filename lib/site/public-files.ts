@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 const SECURITY_TXT_LIFETIME_DAYS = 180;
 
 /** mailto: security@ the app's host (RFC 2142's mailbox for security reports) unless configured. */
-export function securityContact(appUrl: string, configured?: string): string {
+function securityContact(appUrl: string, configured?: string): string {
   return configured ?? `mailto:security@${new URL(appUrl).hostname}`;
 }
 

@@ -23,7 +23,7 @@ export const optionalCodeField = z
   .pipe(anyCodeField.optional());
 
 /** Password, and a code when two-factor is on: before a change that takes the account away. */
-export const confirmIdentityFields = { password: currentPasswordField, code: optionalCodeField };
+const confirmIdentityFields = { password: currentPasswordField, code: optionalCodeField };
 
 export const changeEmailSchema = z.object({ newEmail: emailField, ...confirmIdentityFields });
 export const deleteAccountSchema = z.object(confirmIdentityFields);

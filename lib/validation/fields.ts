@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { messages } from '@/lib/messages';
+import { PASSWORD_MAX, PASSWORD_MIN } from '@/lib/password-limits';
 
 /**
  * Field schemas shared by forms (client) and actions (server). Pure zod: safe in any bundle.
  */
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 128;
 
 /** NIST SP 800-63B §5.1.1.2: normalise Unicode (NFKC) before length checks and hashing. */
 export function normalizePassword(raw: string): string {
@@ -13,7 +12,7 @@ export function normalizePassword(raw: string): string {
 }
 
 /** False for strings with lone UTF-16 surrogates (text no keyboard produces). */
-export function isWellFormed(s: string): boolean {
+function isWellFormed(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);
     if (code >= 0xd800 && code <= 0xdbff) {

@@ -11,14 +11,14 @@ import { currentPasswordField } from './fields';
 const isTotp = (s: string) => normalizeTotpCode(s) !== null;
 const isBackup = (s: string) => normalizeBackupCode(s) !== null;
 
-export const totpCodeField = z
+const totpCodeField = z
   .string(messages.totpRequired)
   .trim()
   .min(1, messages.totpRequired)
   .max(32, messages.totpFormat)
   .refine(isTotp, messages.totpFormat);
 
-export const backupCodeField = z
+const backupCodeField = z
   .string(messages.backupRequired)
   .trim()
   .min(1, messages.backupRequired)
