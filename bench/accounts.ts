@@ -72,7 +72,7 @@ function expectText(what: string, html: string, text: string): void {
 
 /**
  * A registered account with two-factor on, enrolled on /settings/security: "Set up authenticator
- * app", then the current code from the key, then "Verify and enable", which answers with the ten
+ * app" with the password, then the current code from the key, then "Verify and enable", which answers with the ten
  * backup codes. Both forms are bound to client functions (no `$ACTION_` inputs in the server
  * HTML, so they work only after hydration): driven as the hydrated page drives them.
  */
@@ -84,10 +84,13 @@ export async function registerWithTwoFactor(baseUrl: string): Promise<MfaAccount
   expectText('security settings before enrollment', before, 'Two-factor authentication is off');
   expectText('security settings before enrollment', before, 'Set up authenticator app');
 
+  // Set-up asks for the password before it shows a key.
+  const setupForm = new FormData();
+  setupForm.append('password', account.password);
   const setup = await callServerAction(
     url,
     serverActionId(SECURITY_ACTIONS, 'startSetupAction'),
-    [INITIAL_STATE, new FormData()],
+    [INITIAL_STATE, setupForm],
     jar,
   );
   const secret = (setup.result as { enrollment?: { secret?: unknown } }).enrollment?.secret;

@@ -80,7 +80,7 @@ test('with two-factor on, deletion also asks for a code', async ({ page }) => {
   const email = uniqueEmail('delete-mfa');
   const password = strongPassword();
   await register(page, email, password);
-  const { secret, lastStep } = await enrollTotp(page);
+  const { secret, lastStep } = await enrollTotp(page, password);
   await page.getByRole('button', { name: 'I have saved these codes' }).click();
 
   const panel = deletePanel(page);

@@ -98,7 +98,7 @@ test('a refusal about a field this form does not show is shown at the top of the
 
   // Another tab of the same browser turns two-factor on meanwhile.
   const other = await context.newPage();
-  await enrollTotp(other);
+  await enrollTotp(other, password);
   await other.close();
 
   // The server now asks for a code; the field it names is not here, so the form says it at the top.

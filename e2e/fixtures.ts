@@ -58,10 +58,13 @@ export async function createUser(page: Page, tag = 'user'): Promise<{ email: str
 export type Enrolled = { secret: string; backupCodes: string[]; lastStep: number };
 
 /** Turn on two-factor from /settings/security: scan (read the key), verify, keep the codes. */
-export async function enrollTotp(page: Page): Promise<Enrolled> {
+export async function enrollTotp(page: Page, password: string): Promise<Enrolled> {
   await page.goto('/settings/security');
   await expect(page.getByText('Two-factor authentication is off')).toBeVisible();
   await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+  // The password first: no secret is shown to a session alone.
+  await page.getByRole('form', { name: /Confirm your password/ }).getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);

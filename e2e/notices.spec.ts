@@ -8,7 +8,7 @@ test('security notices arrive for each change a person must know about', async (
   const password = strongPassword();
   await register(page, email, password);
 
-  const { backupCodes } = await enrollTotp(page);
+  const { backupCodes } = await enrollTotp(page, password);
   await page.getByRole('button', { name: 'I have saved these codes' }).click();
   await mailTo(page, email, /Two-factor authentication is on/);
 

@@ -82,8 +82,9 @@ test('a reset link sets a new password once and signs out every session', async 
 test('with two-factor on, the link also asks for a code', async ({ page }) => {
   const email = uniqueEmail('reset-mfa');
   const newPassword = strongPassword();
-  await register(page, email, strongPassword());
-  const { secret, lastStep } = await enrollTotp(page);
+  const oldPassword = strongPassword();
+  await register(page, email, oldPassword);
+  const { secret, lastStep } = await enrollTotp(page, oldPassword);
   await page.getByRole('button', { name: 'I have saved these codes' }).click();
   await signOut(page);
 

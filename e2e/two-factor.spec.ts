@@ -12,7 +12,7 @@ test('enroll, sign in with a code and with backup codes, regenerate, disable', a
   const password = strongPassword();
   await register(page, email, password);
 
-  const { secret, backupCodes, lastStep } = await enrollTotp(page);
+  const { secret, backupCodes, lastStep } = await enrollTotp(page, password);
   for (const code of backupCodes) expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
   await expect(page.getByRole('button', { name: 'Copy codes' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Download codes' })).toBeVisible();
@@ -104,10 +104,17 @@ test('enroll, sign in with a code and with backup codes, regenerate, disable', a
 });
 
 test('enrollment works with the keyboard alone', async ({ page }) => {
-  await register(page, uniqueEmail('mfa-kbd'), strongPassword());
+  const password = strongPassword();
+  await register(page, uniqueEmail('mfa-kbd'), password);
   await page.goto('/settings/security');
   await page.getByRole('button', { name: 'Set up authenticator app' }).focus();
   await page.keyboard.press('Enter');
+  // The password first, in a field that has focus; Enter continues.
+  await expect(page.getByRole('form', { name: /Confirm your password/ }).getByLabel('Password')).toBeFocused();
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  // Focus follows to the QR code's heading.
+  await expect(page.getByRole('heading', { name: 'Scan this QR code' })).toBeFocused();
   const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   const { code } = await totpCode(secret);
@@ -125,7 +132,7 @@ test('five wrong codes end the challenge; the password step must be repeated', a
   const email = uniqueEmail('mfa-cap');
   const password = strongPassword();
   await register(page, email, password);
-  await enrollTotp(page);
+  await enrollTotp(page, password);
   await page.getByRole('button', { name: 'I have saved these codes' }).click();
   await signOut(page);
 
@@ -152,7 +159,7 @@ test('enabling two-factor signs out every other session', async ({ page, browser
   await fillSignIn(otherPage, email, password);
   await expect(otherPage).toHaveURL(/\/dashboard$/);
 
-  await enrollTotp(page);
+  await enrollTotp(page, password);
   await otherPage.goto('/dashboard');
   await expect(otherPage).toHaveURL(/\/login/);
   // This session goes on (under a new id).

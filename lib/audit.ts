@@ -30,6 +30,7 @@ export type AuditType =
   | 'password_reset'
   | 'email_change_requested'
   | 'email_changed'
+  | 'change_undone'
   | 'data_exported'
   | 'account_deleted';
 

@@ -46,6 +46,8 @@ export const messages = {
   mailFailed: 'We could not send the email just now. Please try again in a few minutes.',
   serverError: 'Something went wrong on our side. Nothing was changed; please try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',
+  undoLinkInvalid:
+    'This link is invalid, already used, or expired. If someone else changed your account, reset your password now.',
 } as const;
 
 export type MessageKey = keyof typeof messages;

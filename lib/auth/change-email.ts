@@ -13,6 +13,7 @@ import type { RequestContext } from '@/lib/http/request-context';
 import { guarded } from '@/lib/rate-limit';
 import { type ConfirmIdentityResult, confirmIdentity } from './confirm-identity';
 import { issueEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
+import { issueUndoLink } from './undo';
 
 export type RequestEmailChangeResult =
   | { ok: true }
@@ -74,6 +75,12 @@ export async function requestEmailChange(
         });
         await sendMail({ to: newEmail, subject: `Confirm your new email address for ${APP_NAME}`, ...body });
       }
+      // The current address hears of it now, not only once it is done: its owner can stop a
+      // change they did not ask for before it happens (or reverse it after).
+      await sendSecurityNotice(user.id, { kind: 'email_change_requested', newEmail }, ctx, {
+        to: user.email,
+        undoUrl: await issueUndoLink(user.id, { kind: 'email_change', previousEmail: user.email }),
+      });
       await recordEvent('email_change_requested', ctx, { userId: user.id });
       return { ok: true } as const;
     },

@@ -3,15 +3,14 @@ import { eq } from 'drizzle-orm';
 import { recordEvent } from '@/lib/audit';
 import { db } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
-import { findPasswordHashById } from '@/lib/db/users';
 import { sendSecurityNotice } from '@/lib/email/notices';
 import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
 import type { MessageKey } from '@/lib/messages';
-import { emailKey, guarded } from '@/lib/rate-limit';
 import { revokeEmailTokens } from './email-tokens';
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword } from './password';
 import { passwordPolicyError } from './password-policy';
+import { recheckPassword } from './recheck';
 import { revokeOtherSessions } from './sessions';
 
 export type ChangePasswordResult =
@@ -35,13 +34,10 @@ export async function changePassword(
   const policy = passwordPolicyError(newPassword, user.email);
   if (policy) return refused(policy, 'newPassword');
 
-  const checked = await guarded({ name: 'signInAccount', id: emailKey(user.email) }, async () => {
-    if (await verifyPassword(await findPasswordHashById(user.id), currentPassword))
-      return { ok: true } as const;
-    await recordEvent('password_recheck_failed', ctx, { userId: user.id });
-    return refused('currentPasswordWrong', 'currentPassword');
-  });
-  if (!checked.ok) return checked;
+  const checked = await recheckPassword({ userId: user.id, sessionId: keepSessionId }, currentPassword, ctx);
+  if (!checked.ok) {
+    return checked.kind === 'rate_limited' ? checked : refused('currentPasswordWrong', 'currentPassword');
+  }
 
   const passwordHash = await hashPassword(newPassword);
   const database = await db();

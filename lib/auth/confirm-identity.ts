@@ -1,11 +1,8 @@
 import 'server-only';
-import { recordEvent } from '@/lib/audit';
-import { findPasswordHashById } from '@/lib/db/users';
 import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
 import { isMfaEnabled } from '@/lib/mfa/factors';
-import { emailKey, guarded } from '@/lib/rate-limit';
-import { verifyPassword } from './password';
+import { recheckPassword } from './recheck';
 import { stepUp } from './step-up';
 
 export type ConfirmIdentityResult =
@@ -21,13 +18,13 @@ export type ConfirmIdentityResult =
 /**
  * "Is this really the account's owner?" before a change that takes the account away (new email
  * address, deletion): the password, and a current authenticator or backup code when two-factor
- * is on. A stolen session alone is not enough. Wrong guesses count where the same guesses count
- * at sign-in: the password against the account's sign-in limit, password + code against the
+ * is on. A stolen session alone is not enough. Wrong passwords count as in-session re-checks
+ * (lib/auth/recheck.ts), never against public sign-in; password + code count against the
  * second-factor limit (which locks). Saying which of password and code was wrong would let a
  * password be tested on its own, so with two-factor on the failure names neither.
  */
 export async function confirmIdentity(
-  user: { id: string; email: string },
+  user: { id: string; email: string; sessionId?: string },
   password: string,
   code: string | undefined,
   ctx: RequestContext,
@@ -38,9 +35,6 @@ export async function confirmIdentity(
     if (check.ok) return { ok: true };
     return check.kind === 'rate_limited' ? check : refused('stepUpFailed');
   }
-  return guarded({ name: 'signInAccount', id: emailKey(user.email) }, async () => {
-    if (await verifyPassword(await findPasswordHashById(user.id), password)) return { ok: true } as const;
-    await recordEvent('password_recheck_failed', ctx, { userId: user.id });
-    return refused('currentPasswordWrong', 'password');
-  });
+  const check = await recheckPassword({ userId: user.id, sessionId: user.sessionId }, password, ctx);
+  return check.ok || check.kind === 'rate_limited' ? check : refused('currentPasswordWrong', 'password');
 }

@@ -8,18 +8,33 @@ import { emailTokens, users } from '@/lib/db/schema';
  * One-time tokens for links sent by email. The raw token exists only in the link; the database
  * holds its SHA-256, so a dump or a read-only SQL injection hands out no live link.
  */
-export type EmailTokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
+export type EmailTokenPurpose =
+  | 'verify_email'
+  | 'reset_password'
+  | 'change_email'
+  /** "This wasn't me" in the two-factor-on notice: turns that factor off again. */
+  | 'undo_mfa_enable'
+  /** "This wasn't me" in the address-change notice to the old address; newEmail holds the old one. */
+  | 'undo_email_change';
+
+/** Links that act for the address they went to; "This wasn't me" links are meant to outlive them. */
+const ACTING_PURPOSES: readonly EmailTokenPurpose[] = ['verify_email', 'reset_password', 'change_email'];
 
 /**
  * How long a link works. A reset or address-change link takes over the account, so it lives
  * 1 hour (OWASP Forgot Password Cheat Sheet; the contract promises "within 1 hour"); a
- * verification link only proves the address, so a day allows for slow mail and time zones.
+ * verification link only proves the address, so a day allows for slow mail and time zones. An
+ * undo link can only undo, and must still work when the owner reads the notice the next morning.
  */
 export const TOKEN_LIFETIME_MS: Readonly<Record<EmailTokenPurpose, number>> = Object.freeze({
   verify_email: 24 * 60 * 60 * 1000,
   reset_password: 60 * 60 * 1000,
   change_email: 60 * 60 * 1000,
+  undo_mfa_enable: 24 * 60 * 60 * 1000,
+  undo_email_change: 24 * 60 * 60 * 1000,
 });
+
+const CARRIES_ADDRESS: readonly EmailTokenPurpose[] = ['change_email', 'undo_email_change'];
 
 export type RedeemedEmailToken = { userId: string; newEmail: string | null };
 
@@ -51,8 +66,8 @@ export async function issueEmailToken(input: {
   const { userId, purpose, newEmail } = input;
   // Misuse by our own code is a bug, so it throws instead of issuing a meaningless link.
   if (!isPurpose(purpose)) throw new TypeError(`unknown email token purpose: ${String(purpose)}`);
-  if ((purpose === 'change_email') !== (typeof newEmail === 'string' && newEmail.length > 0)) {
-    throw new TypeError('newEmail is required for change_email and only for it');
+  if (CARRIES_ADDRESS.includes(purpose) !== (typeof newEmail === 'string' && newEmail.length > 0)) {
+    throw new TypeError(`newEmail is required for ${CARRIES_ADDRESS.join(' and ')} and only for them`);
   }
   const token = randomToken();
   const now = new Date();
@@ -142,13 +157,15 @@ export async function peekEmailToken(
 }
 
 /**
- * Disable every unused link of a user (of the given purposes, or all), in the caller's
- * transaction when given. Used when what a link was sent for no longer holds: the address it
- * went to is no longer the account's, or the password it would replace was just changed.
+ * Disable every unused link of a user (of the given purposes, or every link that acts on the
+ * account), in the caller's transaction when given. Used when what a link was sent for no longer
+ * holds: the address it went to is no longer the account's, or the password it would replace was
+ * just changed. "This wasn't me" links are left alone unless named: undoing such a change is
+ * exactly what they are for.
  */
 export async function revokeEmailTokens(
   userId: string,
-  purposes: readonly EmailTokenPurpose[] = Object.keys(TOKEN_LIFETIME_MS) as EmailTokenPurpose[],
+  purposes: readonly EmailTokenPurpose[] = ACTING_PURPOSES,
   executor?: Db,
 ): Promise<number> {
   const database = executor ?? (await db());

@@ -7,9 +7,11 @@ import { regenerateBackupCodes } from '@/lib/mfa/backup-code-factor';
 import { disableMfa } from '@/lib/mfa/factors';
 import { beginEnrollment, completeEnrollment } from '@/lib/mfa/totp-factor';
 import { guarded } from '@/lib/rate-limit';
+import { recheckPassword } from './recheck';
 import { startSession } from './session-cookie';
 import { revokeOtherSessions, revokeSession } from './sessions';
 import { stepUp } from './step-up';
+import { issueUndoLink } from './undo';
 
 /** Who is changing their second factor: the DAL's session, reduced to what these flows use. */
 type Owner = { userId: string; email: string; sessionId: string; remember: boolean };
@@ -17,10 +19,22 @@ type Owner = { userId: string; email: string; sessionId: string; remember: boole
 export type StartSetupResult =
   | { ok: true; enrollment: { secret: string; qrDataUrl: string } }
   | Refused<'mfaAlreadyOn'>
+  | Refused<'currentPasswordWrong', 'password'>
   | RateLimited;
 
-/** A new pending authenticator secret to scan; at most 3 set-ups an hour. */
-export async function startTwoFactorSetup(owner: Owner, ctx: RequestContext): Promise<StartSetupResult> {
+/**
+ * A new pending authenticator secret to scan, after the password: a stolen session alone must
+ * not be able to put its own authenticator on the account and lock the owner out. Wrong
+ * passwords count as in-session re-checks; at most 3 set-ups an hour.
+ */
+export async function startTwoFactorSetup(
+  owner: Owner,
+  password: string,
+  ctx: RequestContext,
+): Promise<StartSetupResult> {
+  const checked = await recheckPassword(owner, password, ctx);
+  if (!checked.ok)
+    return checked.kind === 'rate_limited' ? checked : refused('currentPasswordWrong', 'password');
   return guarded(
     { name: 'mfaSetup', id: owner.userId },
     async () => {
@@ -60,7 +74,9 @@ export async function enableTwoFactor(
   await revokeOtherSessions(owner.userId, owner.sessionId);
   await startSession(owner.userId, owner.remember, ctx, true);
   await revokeSession(owner.sessionId);
-  await sendSecurityNotice(owner.userId, { kind: 'mfa_enabled' }, ctx);
+  await sendSecurityNotice(owner.userId, { kind: 'mfa_enabled' }, ctx, {
+    undoUrl: await issueUndoLink(owner.userId, { kind: 'mfa_enabled' }),
+  });
   return result;
 }
 
@@ -73,12 +89,19 @@ export async function regenerateCodes(
   code: string,
   ctx: RequestContext,
 ): Promise<StepUpChangeResult<{ backupCodes: string[] }>> {
-  const check = await stepUp(owner.userId, password, code, ctx);
-  if (!check.ok) return check.kind === 'rate_limited' ? check : refused('stepUpFailed');
-  const backupCodes = await regenerateBackupCodes(owner.userId);
-  await recordEvent('backup_codes_regenerated', ctx, { userId: owner.userId });
-  await sendSecurityNotice(owner.userId, { kind: 'backup_codes_regenerated' }, ctx);
-  return { ok: true, backupCodes };
+  // Each set costs ten argon2id hashes: a few an hour, counting only the ones made.
+  return guarded(
+    { name: 'backupCodesRegenerate', id: owner.userId },
+    async () => {
+      const check = await stepUp(owner.userId, password, code, ctx);
+      if (!check.ok) return check.kind === 'rate_limited' ? check : refused('stepUpFailed');
+      const backupCodes = await regenerateBackupCodes(owner.userId);
+      await recordEvent('backup_codes_regenerated', ctx, { userId: owner.userId });
+      await sendSecurityNotice(owner.userId, { kind: 'backup_codes_regenerated' }, ctx);
+      return { ok: true, backupCodes } as const;
+    },
+    (result) => result.ok,
+  );
 }
 
 /** Two-factor off (secret and backup codes deleted) after the password and a current code. */

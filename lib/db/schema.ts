@@ -1,6 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
+/** The kinds of email link (lib/auth/email-tokens.ts says what each does); text, so no migration adds one. */
+type EmailTokenPurposeColumn =
+  | 'verify_email'
+  | 'reset_password'
+  | 'change_email'
+  | 'undo_mfa_enable'
+  | 'undo_email_change';
+
 export const users = pgTable('users', {
   id: uuid('id').primaryKey().defaultRandom(),
   // Stored trimmed and lower-cased (see lib/validation/auth.ts); unique on that form.
@@ -97,7 +105,7 @@ export const emailTokens = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    purpose: text('purpose').$type<'verify_email' | 'reset_password' | 'change_email'>().notNull(),
+    purpose: text('purpose').$type<EmailTokenPurposeColumn>().notNull(),
     tokenHash: text('token_hash').notNull().unique(),
     // The address being confirmed, for change_email only; applied when the link is redeemed.
     newEmail: text('new_email'),

@@ -19,6 +19,7 @@ const LOW_BACKUP_CODES = 3;
 export type SecurityNotice =
   | { kind: 'password_changed' }
   | { kind: 'password_reset' }
+  | { kind: 'email_change_requested'; newEmail: string }
   | { kind: 'email_changed'; newEmail: string }
   | { kind: 'mfa_enabled' }
   | { kind: 'mfa_disabled' }
@@ -40,6 +41,11 @@ function template(notice: SecurityNotice, appName: string): Template {
         subject: `Your ${appName} password was reset`,
         happened:
           'The password of your account was reset with a link sent to this address. Every session was signed out.',
+      };
+    case 'email_change_requested':
+      return {
+        subject: `Someone asked to change the email address of your ${appName} account`,
+        happened: `Someone signed in to your account asked to move it to ${notice.newEmail}. Once that address confirms, sign-in and recovery go there instead of here.`,
       };
     case 'email_changed':
       return {
@@ -82,13 +88,38 @@ function template(notice: SecurityNotice, appName: string): Template {
   }
 }
 
-/** The bodies of a notice; exported for tests. */
-function composeNotice(notice: SecurityNotice, ctx: RequestContext, when: Date = new Date()) {
+/** What the undo link of a notice does, said before the person opens it. */
+const UNDO_EFFECT: Partial<Record<SecurityNotice['kind'], string>> = {
+  mfa_enabled: 'it turns two-factor authentication off again and signs out every session',
+  email_change_requested:
+    'it cancels the change (or moves the account back to this address) and signs out every session',
+};
+
+function composeNotice(
+  notice: SecurityNotice,
+  ctx: RequestContext,
+  undoUrl: string | undefined,
+  when: Date = new Date(),
+) {
   const { APP_NAME } = env();
   const t = template(notice, APP_NAME);
   // The device as a short name, never the raw user agent: that is the requester's own text, and
   // a notice must not carry an attacker's words (or links) to the victim.
   const where = `When: ${when.toUTCString()}\nFrom: ${describeDevice(ctx.userAgent)}, IP address ${ctx.ip}`;
+  const undoEffect = UNDO_EFFECT[notice.kind];
+  if (undoEffect && undoUrl) {
+    // A change that could lock the owner out: the one thing to do is undo it, from the mailbox.
+    const body = composeMail({
+      paragraphs: [
+        t.happened,
+        where,
+        `If this wasn't you, open the link below: ${undoEffect}. Then reset your password. The link works once, for 24 hours, and signs no one in.`,
+      ],
+      action: { label: "This wasn't me", url: undoUrl },
+      after: ['If it was you, you can ignore this email.'],
+    });
+    return { subject: t.subject, ...body };
+  }
   const notYou =
     notice.kind === 'account_deleted'
       ? 'If you did not do this, reply to this email at once.'
@@ -106,7 +137,7 @@ function composeNotice(notice: SecurityNotice, ctx: RequestContext, when: Date =
 
 /**
  * Send a notice to the account's address, or to `to` (the old address, for an email change; the
- * last address, for a deleted account). The change it reports has already happened, so a mail
+ * last address, for a deleted account), with a "This wasn't me" link when `undoUrl` is given. The change it reports has already happened, so a mail
  * failure is logged (by sendMail, without the address) and swallowed: it must not turn a done
  * change into an error page that invites the person to do it again.
  */
@@ -114,12 +145,12 @@ export async function sendSecurityNotice(
   userId: string,
   notice: SecurityNotice,
   ctx: RequestContext,
-  options: { to?: string } = {},
+  options: { to?: string; undoUrl?: string } = {},
 ): Promise<boolean> {
   try {
     const to = options.to ?? (await findEmailById(userId));
     if (!to) return false;
-    await sendMail({ to, ...composeNotice(notice, ctx) });
+    await sendMail({ to, ...composeNotice(notice, ctx, options.undoUrl) });
     return true;
   } catch (error) {
     console.error(`latchkey: security notice ${notice.kind} not sent:`, describeFailure(error));

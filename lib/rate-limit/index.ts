@@ -18,10 +18,20 @@ export const LIMITS = {
   signInIp: { tokens: 50, window: '15 m' },
   /** Accounts created per IP; the contract says not below 20 an hour (QA creates many). */
   register: { tokens: 50, window: '1 h' },
+  /**
+   * Wrong passwords typed inside a signed-in session (before a change: set-up, new password, new
+   * address, deletion), per session and per user. Never the public sign-in bucket: a guesser
+   * elsewhere cannot lock the owner out of their own settings, and a stolen session guessing the
+   * password cannot lock the owner out of signing in.
+   */
+  passwordRecheckSession: { tokens: 5, window: '15 m' },
+  passwordRecheckUser: { tokens: 10, window: '15 m' },
   /** Failed second-factor attempts per account (sign-in challenge and step-up): then locked. */
   mfaAccount: { tokens: 10, window: '15 m' },
   /** Authenticator set-ups started per user. */
   mfaSetup: { tokens: 3, window: '1 h' },
+  /** Backup-code sets made per user (ten argon2id hashes each, ~280 ms of work). */
+  backupCodesRegenerate: { tokens: 5, window: '1 h' },
   /** Codes tried while enrolling, per user. */
   mfaEnroll: { tokens: 10, window: '15 m' },
   /** Verification emails asked for, per user (registration sends the first). */

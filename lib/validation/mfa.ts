@@ -37,5 +37,7 @@ const callbackUrl = z.string().max(CALLBACK_URL_MAX).optional().catch(undefined)
 export const verifyTotpSchema = z.object({ code: totpCodeField, callbackUrl });
 export const verifyBackupSchema = z.object({ backupCode: backupCodeField, callbackUrl });
 export const enableSchema = z.object({ code: totpCodeField });
+/** Set-up shows a secret: the password comes first (a stolen session alone must not get that far). */
+export const startSetupSchema = z.object({ password: currentPasswordField });
 export const stepUpSchema = z.object({ password: currentPasswordField, code: anyCodeField });
 export const revokeSessionSchema = z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) });

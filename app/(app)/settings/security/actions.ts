@@ -1,7 +1,6 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { z } from 'zod';
 import { type ActionState, toActionState } from '@/lib/action-state';
 import { authenticatedAction } from '@/lib/actions';
 import { recordEvent } from '@/lib/audit';
@@ -17,7 +16,7 @@ import {
 } from '@/lib/auth/two-factor';
 import { requestContext } from '@/lib/http/request-context';
 import { changeEmailSchema, changePasswordSchema } from '@/lib/validation/account';
-import { enableSchema, revokeSessionSchema, stepUpSchema } from '@/lib/validation/mfa';
+import { enableSchema, revokeSessionSchema, startSetupSchema, stepUpSchema } from '@/lib/validation/mfa';
 
 /** What the two-factor forms show next: the secret to scan, or new backup codes (once). */
 export type MfaActionState = ActionState<{
@@ -35,10 +34,10 @@ const owner = (session: SessionDTO) => ({
 });
 
 export const startSetupAction = authenticatedAction(
-  z.object({}),
+  startSetupSchema,
   {},
-  async (_data, session): Promise<MfaActionState> => {
-    const result = await startTwoFactorSetup(owner(session), await requestContext());
+  async ({ password }, session): Promise<MfaActionState> => {
+    const result = await startTwoFactorSetup(owner(session), password, await requestContext());
     return result.ok ? { ok: true, enrollment: result.enrollment } : toActionState(result);
   },
 );

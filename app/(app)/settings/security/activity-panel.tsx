@@ -26,6 +26,7 @@ const LABELS: Record<AuditType, string> = {
   password_reset: 'Password reset by email link',
   email_change_requested: 'Email change asked for',
   email_changed: 'Email address changed',
+  change_undone: 'Change undone from the mailbox (“This wasn’t me”)',
   data_exported: 'Data downloaded',
   // Never shown here (the account is gone); kept for an investigator.
   account_deleted: 'Account deleted',

@@ -1,15 +1,13 @@
 'use client';
 
-import { useActionState, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ActionForm } from '@/components/action-form';
-import { Alert } from '@/components/ui/alert';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
-import { initialState } from '@/lib/action-state';
 import { QR_SIZE } from '@/lib/mfa/code-shapes';
-import { enableSchema } from '@/lib/validation/mfa';
-import { enableAction, type MfaActionState, startSetupAction } from './actions';
+import { enableSchema, startSetupSchema } from '@/lib/validation/mfa';
+import { enableAction, startSetupAction } from './actions';
 
 /** The key in groups of four for reading; the element's text stays the unbroken key. */
 function GroupedKey({ secret }: { secret: string }) {
@@ -51,6 +49,46 @@ function EnableForm({ onEnabled }: { onEnabled: (codes: string[]) => void }) {
   );
 }
 
+/** The password, before any secret is shown. */
+function ConfirmPasswordForm({
+  onEnrollment,
+  onCancel,
+}: {
+  onEnrollment: (enrollment: Enrollment) => void;
+  onCancel: () => void;
+}) {
+  const f = useActionForm(startSetupSchema, startSetupAction);
+  const enrollment = f.state.enrollment;
+  useEffect(() => {
+    if (enrollment) onEnrollment(enrollment);
+  }, [enrollment, onEnrollment]);
+  return (
+    <ActionForm form={f} label="Confirm your password to set up an authenticator app">
+      <p>Enter your password to see the key for your authenticator app.</p>
+      <Field
+        id="setup-password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        autoFocus
+        error={f.errorFor('password')}
+        {...f.form.register('password')}
+      />
+      <div className="actions">
+        <SubmitButton pending={f.pending} pendingLabel="Checking…">
+          Continue
+        </SubmitButton>
+        <button type="button" className="button button-secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </ActionForm>
+  );
+}
+
+type Enrollment = { secret: string; qrDataUrl: string };
+
 export function SetupAuthenticator({
   onStart,
   onEnabled,
@@ -58,30 +96,44 @@ export function SetupAuthenticator({
   onStart: () => void;
   onEnabled: (codes: string[]) => void;
 }) {
-  const [state, start, pending] = useActionState<MfaActionState, FormData>(startSetupAction, initialState);
+  const [asking, setAsking] = useState(false);
+  const [enrollment, setEnrollment] = useState<Enrollment | null>(null);
   const [copied, setCopied] = useState(false);
-  const enrollment = state.enrollment;
-  // The form posts straight to the server action (so it also works before hydration); the panel
-  // learns that a set-up is under way from its result.
+  const openerRef = useRef<HTMLButtonElement>(null);
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  const showEnrollment = useCallback(
+    (e: Enrollment) => {
+      setEnrollment(e);
+      setAsking(false);
+      onStart();
+    },
+    [onStart],
+  );
+  // Focus follows the change: to the QR code's heading when it appears.
   useEffect(() => {
-    if (enrollment) onStart();
-  }, [enrollment, onStart]);
+    if (enrollment) titleRef.current?.focus();
+  }, [enrollment]);
 
   if (!enrollment) {
-    return (
-      <div className="form">
-        {state.error ? <Alert>{state.error}</Alert> : null}
-        <form action={start}>
-          <SubmitButton pending={pending} pendingLabel="Preparing…">
-            Set up authenticator app
-          </SubmitButton>
-        </form>
-      </div>
+    return asking ? (
+      <ConfirmPasswordForm
+        onEnrollment={showEnrollment}
+        onCancel={() => {
+          setAsking(false);
+          requestAnimationFrame(() => openerRef.current?.focus());
+        }}
+      />
+    ) : (
+      <button ref={openerRef} type="button" className="button" onClick={() => setAsking(true)}>
+        Set up authenticator app
+      </button>
     );
   }
   return (
     <section className="panel" aria-labelledby="setup-title">
-      <h3 id="setup-title">Scan this QR code</h3>
+      <h3 id="setup-title" ref={titleRef} tabIndex={-1}>
+        Scan this QR code
+      </h3>
       <ol className="steps">
         <li>
           Open an authenticator app (such as 1Password, Google Authenticator or Aegis) and add an account.
@@ -117,11 +169,17 @@ export function SetupAuthenticator({
         </span>
       </div>
       <EnableForm onEnabled={onEnabled} />
-      <form action={start}>
-        <button type="submit" className="link-button small">
-          Start again with a new key
-        </button>
-      </form>
+      <button
+        type="button"
+        className="link-button small"
+        onClick={() => {
+          // A new key means the password again: the old key's codes stop working.
+          setEnrollment(null);
+          setAsking(true);
+        }}
+      >
+        Start again with a new key
+      </button>
     </section>
   );
 }

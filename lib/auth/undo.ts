@@ -1,0 +1,88 @@
+import 'server-only';
+import { and, eq, ne } from 'drizzle-orm';
+import { recordEvent } from '@/lib/audit';
+import { db } from '@/lib/db/client';
+import { backupCodes, totpFactors, users } from '@/lib/db/schema';
+import { appLink } from '@/lib/email/links';
+import { type Refused, refused } from '@/lib/failure';
+import type { RequestContext } from '@/lib/http/request-context';
+import { describeFailure } from '@/lib/log';
+import { issueEmailToken, peekEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
+import { revokeOtherSessions } from './sessions';
+
+/**
+ * "This wasn't me": the link in the notice of a change that could lock the owner out (two-factor
+ * turned on, a new address asked for). It proves only that the person reads the mailbox, so it can
+ * only undo: the change is reverted, every session ends, and the person is sent to reset the
+ * password, which is how they get back in. It never signs anyone in.
+ */
+export type UndoKind = 'mfa_enabled' | 'email_change';
+
+/**
+ * A link for the notice of a change; `previousEmail` is the address an email change would replace.
+ * The change has happened by then, so a failure here is logged and the notice goes without it
+ * (undefined) rather than turning a done change into an error page.
+ */
+export async function issueUndoLink(
+  userId: string,
+  change: { kind: 'mfa_enabled' } | { kind: 'email_change'; previousEmail: string },
+): Promise<string | undefined> {
+  try {
+    const token =
+      change.kind === 'mfa_enabled'
+        ? await issueEmailToken({ userId, purpose: 'undo_mfa_enable' })
+        : await issueEmailToken({ userId, purpose: 'undo_email_change', newEmail: change.previousEmail });
+    return appLink(`/undo/${token}`);
+  } catch (error) {
+    console.error('latchkey: could not issue an undo link:', describeFailure(error));
+    return undefined;
+  }
+}
+
+/** What the undo page shows for a live link; null for anything else. Spends nothing. */
+export async function inspectUndoLink(token: unknown): Promise<UndoKind | null> {
+  if (await peekEmailToken(token, 'undo_mfa_enable')) return 'mfa_enabled';
+  if (await peekEmailToken(token, 'undo_email_change')) return 'email_change';
+  return null;
+}
+
+export type UndoResult =
+  | { ok: true; kind: UndoKind; userId: string; signedOut: number }
+  | Refused<'undoLinkInvalid'>;
+
+/**
+ * Spend an undo link. In one transaction with the link: two-factor off (secret and backup codes
+ * gone), or the address change cancelled (its link disabled) and, when it already went through,
+ * the old address back (verified: the link reached it) unless another account took it meanwhile.
+ * Then every session of the account ends, the intruder's first of all.
+ */
+export async function undoChange(token: unknown, ctx: RequestContext): Promise<UndoResult> {
+  const database = await db();
+  const done = await database.transaction(async (tx) => {
+    const mfa = await redeemEmailToken(token, 'undo_mfa_enable', tx);
+    if (mfa) {
+      await tx.delete(backupCodes).where(eq(backupCodes.userId, mfa.userId));
+      await tx.delete(totpFactors).where(eq(totpFactors.userId, mfa.userId));
+      return { kind: 'mfa_enabled' as const, userId: mfa.userId };
+    }
+    const email = await redeemEmailToken(token, 'undo_email_change', tx);
+    if (!email?.newEmail) return null;
+    await revokeEmailTokens(email.userId, ['change_email'], tx);
+    const [taken] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.email, email.newEmail), ne(users.id, email.userId)))
+      .limit(1);
+    if (!taken) {
+      await tx
+        .update(users)
+        .set({ email: email.newEmail, emailVerifiedAt: new Date(), updatedAt: new Date() })
+        .where(eq(users.id, email.userId));
+    }
+    return { kind: 'email_change' as const, userId: email.userId };
+  });
+  if (!done) return refused('undoLinkInvalid');
+  const signedOut = await revokeOtherSessions(done.userId);
+  await recordEvent('change_undone', ctx, { userId: done.userId, detail: { kind: done.kind, signedOut } });
+  return { ok: true, kind: done.kind, userId: done.userId, signedOut };
+}
