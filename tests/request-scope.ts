@@ -61,6 +61,13 @@ export async function headers() {
   return scope.headers;
 }
 
+/** A form post's body, as a server action receives it. */
+export function formOf(fields: Record<string, string>): FormData {
+  const data = new FormData();
+  for (const [key, value] of Object.entries(fields)) data.append(key, value);
+  return data;
+}
+
 /** Where a server action or page redirected: Next's redirect() throws, Next turns it into a 303. */
 export async function redirectedTo(run: Promise<unknown>): Promise<string> {
   try {

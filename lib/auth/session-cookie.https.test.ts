@@ -3,7 +3,7 @@ import { ctx } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
 import { beginRequest, changedCookies, setCookieLines } from '@/tests/request-scope';
 import { readSessionCookie, sessionCookieName } from './auth.config';
-import { startSession } from './session-cookie';
+import { clearSessionCookie, startSession } from './session-cookie';
 
 // Settings are read once per process, so this file has the https origin to itself.
 vi.hoisted(() => {
@@ -27,5 +27,13 @@ describe('the session cookie over https', () => {
     expect(line).toMatch(/^__Host-latchkey\.session=[^;]+; Path=\/; /);
     expect(line).toContain('Secure');
     expect(await readSessionCookie(cookie?.value)).toMatchObject({ userId: user.id });
+  });
+
+  it('is cleared with Secure and Path=/, which a __Host- cookie requires to be replaced', async () => {
+    beginRequest({ [NAME]: 'anything' });
+    await clearSessionCookie();
+    expect(setCookieLines()).toEqual([
+      expect.stringMatching(/^__Host-latchkey\.session=; Path=\/; Max-Age=0; .*Secure/),
+    ]);
   });
 });

@@ -10,7 +10,13 @@ import { makeUser, sessionRow, setupIntegration } from '@/tests/integration';
 import { beginRequest, changedCookies, setCookieLines } from '@/tests/request-scope';
 import { handlers } from './auth';
 import { authConfig, REMEMBER_MAX_AGE_S, readSessionCookie } from './auth.config';
-import { readSessionClaims, readSessionCookieValue, startSession } from './session-cookie';
+import {
+  clearSessionCookie,
+  clearSessionCookieOf,
+  readSessionClaims,
+  readSessionCookieValue,
+  startSession,
+} from './session-cookie';
 import { validateSession } from './sessions';
 import { hashToken } from './tokens';
 
@@ -185,5 +191,41 @@ describe('the JWT is the one Auth.js minted before', () => {
     expect(body.user).toEqual({ id: user.id });
     expect(sessionToken).not.toBe('');
     expect(JSON.stringify(body)).not.toContain(sessionToken);
+  });
+});
+
+describe('clearing the cookie', () => {
+  it('clears it with the attributes it was set with, and it no longer reads', async () => {
+    const user = await makeUser();
+    beginRequest({ [NAME]: await signedIn(user.id, true) });
+    await clearSessionCookie();
+    expect(changedCookies()).toEqual([
+      expect.objectContaining({ name: NAME, value: '', maxAge: 0, httpOnly: true, path: '/', secure: false }),
+    ]);
+    expect(setCookieLines()).toEqual([
+      expect.stringMatching(/^latchkey\.session=; Path=\/; Max-Age=0; .*HttpOnly/),
+    ]);
+    expect(await readSessionClaims()).toBeNull();
+  });
+
+  it('clear-if-this-user clears this user’s cookie', async () => {
+    const user = await makeUser();
+    beginRequest({ [NAME]: await signedIn(user.id) });
+    expect(await clearSessionCookieOf(user.id)).toBe(true);
+    expect(changedCookies()).toEqual([expect.objectContaining({ name: NAME, value: '', maxAge: 0 })]);
+  });
+
+  it('clear-if-this-user leaves another user’s cookie, a forged one and no cookie alone', async () => {
+    const [user, other] = [await makeUser(), await makeUser()];
+    const othersCookie = await signedIn(other.id);
+    const browsers: Record<string, string>[] = [{ [NAME]: othersCookie }, { [NAME]: 'not-a-jwt' }, {}];
+    for (const browser of browsers) {
+      beginRequest(browser);
+      expect(await clearSessionCookieOf(user.id)).toBe(false);
+      expect(changedCookies()).toEqual([]);
+    }
+    // The other user is still signed in on that browser.
+    beginRequest({ [NAME]: othersCookie });
+    expect((await readSessionClaims())?.userId).toBe(other.id);
   });
 });

@@ -63,3 +63,23 @@ export async function readSessionCookieValue(): Promise<string | undefined> {
 export async function readSessionClaims(): Promise<SessionClaims | null> {
   return readSessionCookie(await readSessionCookieValue());
 }
+
+/**
+ * Same name, Path and Secure as when set: a browser replaces a cookie only under the same name and
+ * path, and refuses any `__Host-` cookie without Secure and Path=/.
+ */
+export async function clearSessionCookie(): Promise<void> {
+  (await cookies()).set(sessionCookieName(), '', { ...sessionCookieOptions(), maxAge: 0 });
+}
+
+/**
+ * Clear the cookie only if it belongs to `userId` (after that account's sessions were revoked
+ * from a page anyone can open, such as a reset link: a browser signed in as someone else keeps
+ * its session). True when it cleared one.
+ */
+export async function clearSessionCookieOf(userId: string): Promise<boolean> {
+  const claims = await readSessionClaims();
+  if (claims?.userId !== userId) return false;
+  await clearSessionCookie();
+  return true;
+}

@@ -1,10 +1,9 @@
 'use server';
 
-import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { validatedAction } from '@/lib/actions';
-import { readSessionCookie, sessionCookieName, sessionCookieOptions } from '@/lib/auth/auth.config';
 import { resetPassword } from '@/lib/auth/password-reset';
+import { clearSessionCookieOf } from '@/lib/auth/session-cookie';
 import { requestContext } from '@/lib/http/request-context';
 import { messages, tooManyAttempts } from '@/lib/messages';
 import { resetPasswordSchema } from '@/lib/validation/reset';
@@ -22,12 +21,9 @@ export const resetPasswordAction = validatedAction(
       return { ok: false, error };
     }
     // This browser's own session of the account was revoked with the others; drop its cookie
-    // too, or middleware would send /login on to /dashboard and the notice would be lost.
-    const jar = await cookies();
-    const claims = await readSessionCookie(jar.get(sessionCookieName())?.value);
-    if (claims?.userId === result.userId) {
-      jar.set(sessionCookieName(), '', { ...sessionCookieOptions(), maxAge: 0 });
-    }
+    // too, or middleware would send /login on to /dashboard and the notice would be lost. A
+    // browser signed in as someone else (the link was opened there) keeps its session.
+    await clearSessionCookieOf(result.userId);
     // Not signed in: the next sign-in asks for the new password (and the second factor).
     redirect('/login?notice=password-reset');
   },

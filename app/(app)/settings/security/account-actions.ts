@@ -1,8 +1,9 @@
 'use server';
 
+import { redirect } from 'next/navigation';
 import { deleteAccount } from '@/lib/account/delete';
 import { authenticatedAction } from '@/lib/actions';
-import { signOut } from '@/lib/auth/auth';
+import { clearSessionCookie } from '@/lib/auth/session-cookie';
 import { requestContext } from '@/lib/http/request-context';
 import { deleteAccountSchema } from '@/lib/validation/account';
 
@@ -29,7 +30,7 @@ export const deleteAccountAction = authenticatedAction(
         ? { ok: false, fieldErrors: { [result.field]: result.message } }
         : { ok: false, error: result.error };
     }
-    await signOut({ redirectTo: DELETED_NOTICE_PATH });
-    return { ok: true };
+    await clearSessionCookie();
+    redirect(DELETED_NOTICE_PATH);
   },
 );
