@@ -1,8 +1,9 @@
 'use server';
 
+import { redirect } from 'next/navigation';
 import { recordEvent } from '@/lib/audit';
-import { signOut } from '@/lib/auth/auth';
 import { getSession } from '@/lib/auth/dal';
+import { clearSessionCookie } from '@/lib/auth/session-cookie';
 import { revokeSession } from '@/lib/auth/sessions';
 import { requestContext } from '@/lib/http/request-context';
 
@@ -13,5 +14,6 @@ export async function signOutAction(): Promise<void> {
     await revokeSession(session.id);
     await recordEvent('sign_out', await requestContext(), { userId: session.userId });
   }
-  await signOut({ redirectTo: '/login' });
+  await clearSessionCookie();
+  redirect('/login');
 }

@@ -1,7 +1,7 @@
 import { type NextRequest, NextResponse } from 'next/server';
-import { sessionCookieName, sessionCookieOptions } from '@/lib/auth/auth.config';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { getSession } from '@/lib/auth/dal';
+import { clearSessionCookie } from '@/lib/auth/session-cookie';
 
 /**
  * Where a page sends a request whose cookie names a revoked or expired session: clears the
@@ -19,7 +19,7 @@ export async function GET(request: NextRequest) {
   target.pathname = '/login';
   target.searchParams.set('callbackUrl', callbackUrl);
   target.searchParams.set('ended', '1');
-  const response = NextResponse.redirect(target, 303);
-  response.cookies.set(sessionCookieName(), '', { ...sessionCookieOptions(), maxAge: 0 });
-  return response;
+  // Set through cookies(): Next adds it to the response this handler returns.
+  await clearSessionCookie();
+  return NextResponse.redirect(target, 303);
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { passwordSignIn } from '@/lib/auth/login';
-import { issueLoginTicket, redeemLoginTicket } from '@/lib/auth/login-ticket';
 import { verifySecondStep } from '@/lib/auth/second-step';
+import { startSession } from '@/lib/auth/session-cookie';
 import { createSession, validateSession } from '@/lib/auth/sessions';
 import { listOutbox } from '@/lib/email/outbox';
 import { messages } from '@/lib/messages';
@@ -10,11 +10,15 @@ import { ctx, shown, uniqueEmail, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration, usersWithEmail } from '@/tests/integration';
 import { codeNow, enrolledUser, freezeClock, tablesContaining, wrongCode } from '@/tests/mfa';
 import { tempOutbox } from '@/tests/outbox';
+import { beginRequest, changedCookies } from '@/tests/request-scope';
 import { deleteAccount as deleteAccountResult } from './delete';
 
 /** Results as the person sees them (tests/helpers.ts `shown`): these assertions check the words. */
 const deleteAccount = async (...args: Parameters<typeof deleteAccountResult>) =>
   shown(await deleteAccountResult(...args));
+
+// startSession sets its cookie through next/headers: a simulated request scope stands in.
+vi.mock('next/headers', () => import('@/tests/request-scope'));
 
 const outbox = tempOutbox('delete-sec');
 
@@ -103,7 +107,6 @@ describe('after deletion, nothing of the account works', () => {
     const user = await enrolledUser();
     // The state a second browser holds between the password step and the code.
     const challenge = await createChallenge({ userId: user.id, remember: true });
-    const ticket = await issueLoginTicket(user.id, true, ctx(), true);
     expect(await deleteAccount(user, user.password, user.backupCodes[0], ctx())).toEqual({ ok: true });
 
     // The authenticator and backup codes went with the account, so no code passes: a plain
@@ -117,9 +120,11 @@ describe('after deletion, nothing of the account works', () => {
         kind: 'invalidCode',
       });
     }
-    // A ticket minted just before the deletion names no account a session could belong to.
-    const payload = await redeemLoginTicket(ticket);
-    expect(payload?.userId).toBe(user.id);
+    // A sign-in that passed every check just before the deletion and starts its session just
+    // after: there is no account for the session to belong to, so no record and no cookie.
+    beginRequest();
+    await expect(startSession(user.id, true, ctx(), true)).rejects.toThrow();
+    expect(changedCookies()).toEqual([]);
     await expect(createSession(user.id, true, ctx(), true)).rejects.toThrow();
     expect(await tablesContaining([user.id, user.email])).toEqual([]);
   });

@@ -15,7 +15,7 @@ export type DeleteAccountResult = ConfirmIdentityResult | Refused<'sessionEnded'
  * history). Everything the account owns hangs off the user row with ON DELETE CASCADE (sessions,
  * authenticator, backup codes, email links, audit events), so one DELETE removes it all at once
  * and nothing can be left half-deleted; every open session dies with its row, and anything that
- * still names the user (a pending sign-in challenge, a login ticket) finds no account to act on.
+ * still names the user (a pending sign-in challenge) finds no account to act on.
  */
 export async function deleteAccount(
   user: { id: string; email: string },

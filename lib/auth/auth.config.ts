@@ -3,8 +3,9 @@ import { decode } from 'next-auth/jwt';
 import { env, isHttps } from '@/lib/env';
 
 /**
- * Edge-safe half of the Auth.js setup: shared by middleware.ts and lib/auth/auth.ts.
- * Nothing here touches the database or Node-only modules.
+ * Edge-safe half of the Auth.js setup: the session cookie's name, options and decoding, shared by
+ * middleware.ts, lib/auth/session-cookie.ts (which mints and clears the cookie) and
+ * lib/auth/auth.ts. Nothing here touches the database or Node-only modules.
  */
 export const REMEMBER_MAX_AGE_S = 30 * 24 * 60 * 60;
 
@@ -27,15 +28,7 @@ export function authConfig(): NextAuthConfig {
     cookies: { sessionToken: { name: sessionCookieName(), options: sessionCookieOptions() } },
     providers: [],
     callbacks: {
-      // The JWT carries ids only: the user's id and the session's secret token (the JWT is
-      // encrypted, so the token is not readable in the browser). Everything else is looked up.
-      jwt({ token, user }) {
-        if (user) {
-          token.sub = user.id;
-          token.sid = (user as { sid?: string }).sid;
-        }
-        return token;
-      },
+      // The claims (sub, sid) are set where the JWT is minted: lib/auth/session-cookie.ts.
       // What /api/auth/session would show the browser: no session token.
       session({ session, token }) {
         return { ...session, user: { ...session.user, id: token.sub ?? '' } };

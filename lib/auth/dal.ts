@@ -1,8 +1,7 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
-import { readSessionCookie } from './auth.config';
-import { readSessionCookieValue } from './session-cookie';
+import { readSessionClaims, readSessionCookieValue } from './session-cookie';
 import { type ActiveSession, validateSession } from './sessions';
 
 /**
@@ -24,7 +23,7 @@ export type SessionDTO = Pick<
 >;
 
 export const getSession = cache(async (): Promise<SessionDTO | null> => {
-  const claims = await readSessionCookie(await readSessionCookieValue());
+  const claims = await readSessionClaims();
   if (!claims) return null;
   const session = await validateSession(claims.sessionToken);
   if (!session || session.userId !== claims.userId) return null;

@@ -6,7 +6,7 @@ import { IORedisRequester } from './ioredis-requester';
 import { MemoryRedis } from './memory-redis';
 
 /**
- * The key-value store behind rate limits and short-lived secrets (login tickets, challenges).
+ * The key-value store behind rate limits and short-lived secrets (sign-in challenges).
  * One API (@upstash/redis) over three stores:
  * - UPSTASH_REDIS_REST_URL + _TOKEN: Upstash over HTTP;
  * - REDIS_URL: any Redis, through ioredis (see ioredis-requester.ts);

@@ -1,11 +1,10 @@
 'use server';
 
-import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { toActionState } from '@/lib/action-state';
 import { validatedAction } from '@/lib/actions';
-import { readSessionCookie, sessionCookieName, sessionCookieOptions } from '@/lib/auth/auth.config';
 import { resetPassword } from '@/lib/auth/password-reset';
+import { clearSessionCookieOf } from '@/lib/auth/session-cookie';
 import { requestContext } from '@/lib/http/request-context';
 import { resetPasswordSchema } from '@/lib/validation/reset';
 
@@ -17,12 +16,9 @@ export const resetPasswordAction = validatedAction(
     const result = await resetPassword(token, newPassword, code, await requestContext());
     if (!result.ok) return toActionState(result);
     // This browser's own session of the account was revoked with the others; drop its cookie
-    // too, or middleware would send /login on to /dashboard and the notice would be lost.
-    const jar = await cookies();
-    const claims = await readSessionCookie(jar.get(sessionCookieName())?.value);
-    if (claims?.userId === result.userId) {
-      jar.set(sessionCookieName(), '', { ...sessionCookieOptions(), maxAge: 0 });
-    }
+    // too, or middleware would send /login on to /dashboard and the notice would be lost. A
+    // browser signed in as someone else (the link was opened there) keeps its session.
+    await clearSessionCookieOf(result.userId);
     // Not signed in: the next sign-in asks for the new password (and the second factor).
     redirect('/login?notice=password-reset');
   },

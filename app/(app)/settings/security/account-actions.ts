@@ -1,9 +1,10 @@
 'use server';
 
+import { redirect } from 'next/navigation';
 import { deleteAccount } from '@/lib/account/delete';
 import { toActionState } from '@/lib/action-state';
 import { authenticatedAction } from '@/lib/actions';
-import { signOut } from '@/lib/auth/auth';
+import { clearSessionCookie } from '@/lib/auth/session-cookie';
 import { requestContext } from '@/lib/http/request-context';
 import { deleteAccountSchema } from '@/lib/validation/account';
 
@@ -26,7 +27,7 @@ export const deleteAccountAction = authenticatedAction(
       await requestContext(),
     );
     if (!result.ok) return toActionState(result);
-    await signOut({ redirectTo: DELETED_NOTICE_PATH });
-    return { ok: true };
+    await clearSessionCookie();
+    redirect(DELETED_NOTICE_PATH);
   },
 );
