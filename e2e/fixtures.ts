@@ -63,7 +63,10 @@ export async function enrollTotp(page: Page, password: string): Promise<Enrolled
   await expect(page.getByText('Two-factor authentication is off')).toBeVisible();
   await page.getByRole('button', { name: 'Set up authenticator app' }).click();
   // The password first: no secret is shown to a session alone.
-  await page.getByRole('form', { name: /Confirm your password/ }).getByLabel('Password').fill(password);
+  await page
+    .getByRole('form', { name: /Confirm your password/ })
+    .getByLabel('Password')
+    .fill(password);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';

@@ -110,7 +110,9 @@ test('enrollment works with the keyboard alone', async ({ page }) => {
   await page.getByRole('button', { name: 'Set up authenticator app' }).focus();
   await page.keyboard.press('Enter');
   // The password first, in a field that has focus; Enter continues.
-  await expect(page.getByRole('form', { name: /Confirm your password/ }).getByLabel('Password')).toBeFocused();
+  await expect(
+    page.getByRole('form', { name: /Confirm your password/ }).getByLabel('Password'),
+  ).toBeFocused();
   await page.keyboard.type(password);
   await page.keyboard.press('Enter');
   // Focus follows to the QR code's heading.

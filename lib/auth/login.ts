@@ -4,7 +4,7 @@ import { findCredentialsByEmail } from '@/lib/db/users';
 import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
 import { isMfaEnabled } from '@/lib/mfa/factors';
-import { emailKey, guarded } from '@/lib/rate-limit';
+import { emailKey, guarded, type Limit } from '@/lib/rate-limit';
 import { verifyPassword } from './password';
 
 export type PasswordSignInResult =
@@ -13,37 +13,34 @@ export type PasswordSignInResult =
   | RateLimited;
 
 /**
- * The password step, guarded by the per-account (any IP) and per-IP limiters: the attempt is
- * taken before verifying and given back on success (successes do not count) or on a fault of
- * ours. Unknown email and wrong password take the same path, time and message: verifyPassword
+ * The password step, guarded by the failed-guess limiters (per account or per known browser, and
+ * per IP: given back on success or on a fault of ours) and by the verification budgets (every
+ * argon2id verification counts). Unknown email and wrong password take the same path, time and message: verifyPassword
  * checks a dummy hash when there is no account.
  */
 export async function passwordSignIn(
   email: string,
   password: string,
   ctx: RequestContext,
+  /** The device id of a browser that signed in to this account before (lib/auth/device-cookie.ts). */
+  device: string | null = null,
 ): Promise<PasswordSignInResult> {
+  // Failed guesses: the account's budget for unknown browsers (5, then 15 minutes locked), or the
+  // known browser's own; and the IP's across accounts.
+  const failures: Limit[] = [
+    device ? { name: 'signInDevice', id: device } : { name: 'signInAccount', id: emailKey(email) },
+    { name: 'signInIp', id: ctx.ip },
+  ];
+  // Every verification, right or wrong: argon2id is the expensive part whatever the answer.
+  const verifications: Limit[] = [
+    { name: 'passwordVerifyAccount', id: emailKey(email) },
+    { name: 'passwordVerifyIp', id: ctx.ip },
+  ];
   const result = await guarded(
-    [
-      { name: 'signInAccount', id: emailKey(email) },
-      { name: 'signInIp', id: ctx.ip },
-    ],
-    async () => {
-      const account = await findCredentialsByEmail(email);
-      const valid = await verifyPassword(account?.passwordHash, password);
-      if (!account || !valid) {
-        await recordEvent('sign_in_failure', ctx, {
-          userId: account?.id,
-          detail: { reason: account ? 'wrong_password' : 'unknown_email' },
-        });
-        return refused('invalidCredentials');
-      }
-      const mfaRequired = await isMfaEnabled(account.id);
-      // With two-factor on, the password step alone is not a sign-in: the challenge comes next.
-      if (mfaRequired) await recordEvent('mfa_challenge_issued', ctx, { userId: account.id });
-      else await recordEvent('sign_in_success', ctx, { userId: account.id, detail: { method: 'password' } });
-      return { ok: true, userId: account.id, mfaRequired } as const;
-    },
+    verifications,
+    () => guarded(failures, () => verify(email, password, ctx)),
+    // A refusal before verifying cost nothing, so it does not count as a verification.
+    (r) => r.ok || r.kind !== 'rate_limited',
   );
   if (!result.ok && result.kind === 'rate_limited') {
     const account = await findCredentialsByEmail(email);
@@ -54,4 +51,25 @@ export async function passwordSignIn(
     return { ok: false, kind: 'rate_limited', retryAt: result.retryAt };
   }
   return result;
+}
+
+async function verify(
+  email: string,
+  password: string,
+  ctx: RequestContext,
+): Promise<{ ok: true; userId: string; mfaRequired: boolean } | Refused<'invalidCredentials'>> {
+  const account = await findCredentialsByEmail(email);
+  const valid = await verifyPassword(account?.passwordHash, password);
+  if (!account || !valid) {
+    await recordEvent('sign_in_failure', ctx, {
+      userId: account?.id,
+      detail: { reason: account ? 'wrong_password' : 'unknown_email' },
+    });
+    return refused('invalidCredentials');
+  }
+  const mfaRequired = await isMfaEnabled(account.id);
+  // With two-factor on, the password step alone is not a sign-in: the challenge comes next.
+  if (mfaRequired) await recordEvent('mfa_challenge_issued', ctx, { userId: account.id });
+  else await recordEvent('sign_in_success', ctx, { userId: account.id, detail: { method: 'password' } });
+  return { ok: true, userId: account.id, mfaRequired };
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, gt, isNotNull, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, ne, notInArray } from 'drizzle-orm';
 import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import { db } from '@/lib/db/client';
 import { sessions, totpFactors, users } from '@/lib/db/schema';
@@ -8,6 +8,11 @@ import type { RequestContext } from '@/lib/http/request-context';
 export const REMEMBER_SESSION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Without "Remember me" the cookie ends with the browser, and the record after 24 h at most. */
 export const BROWSER_SESSION_MS = 24 * 60 * 60 * 1000;
+/**
+ * Live sessions an account may have at once: the oldest ends when a new one starts. A loop of
+ * sign-ins with a known password otherwise grows the table (and the sessions list) without bound.
+ */
+export const MAX_LIVE_SESSIONS = 20;
 /** last_seen_at is refreshed at most this often, so reading a session rarely writes. */
 const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
 
@@ -24,7 +29,10 @@ export type ActiveSession = {
   emailVerified: boolean;
 };
 
-/** A new session with a new random id, every sign-in. Returns the secret token for the cookie. */
+/**
+ * A new session with a new random id, every sign-in; beyond MAX_LIVE_SESSIONS the oldest live
+ * ones end, in the same transaction. Returns the secret token for the cookie.
+ */
 export async function createSession(
   userId: string,
   remember: boolean,
@@ -35,16 +43,37 @@ export async function createSession(
   const id = hashToken(token);
   const now = Date.now();
   const database = await db();
-  await database.insert(sessions).values({
-    id,
-    userId,
-    remember,
-    mfaVerified,
-    ipAddress: ctx.ip,
-    userAgent: ctx.userAgent,
-    createdAt: new Date(now),
-    lastSeenAt: new Date(now),
-    expiresAt: new Date(now + (remember ? REMEMBER_SESSION_MS : BROWSER_SESSION_MS)),
+  await database.transaction(async (tx) => {
+    // Serialises this user's sign-ins, so two at once cannot both count 20 and leave 21.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('no key update');
+    await tx.insert(sessions).values({
+      id,
+      userId,
+      remember,
+      mfaVerified,
+      ipAddress: ctx.ip,
+      userAgent: ctx.userAgent,
+      createdAt: new Date(now),
+      lastSeenAt: new Date(now),
+      expiresAt: new Date(now + (remember ? REMEMBER_SESSION_MS : BROWSER_SESSION_MS)),
+    });
+    // The new session, and the newest of the others up to the cap; every older live one ends.
+    const others = and(
+      eq(sessions.userId, userId),
+      ne(sessions.id, id),
+      isNull(sessions.revokedAt),
+      gt(sessions.expiresAt, new Date(now)),
+    );
+    const keep = tx
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(others)
+      .orderBy(desc(sessions.createdAt), desc(sessions.id))
+      .limit(MAX_LIVE_SESSIONS - 1);
+    await tx
+      .update(sessions)
+      .set({ revokedAt: new Date(now) })
+      .where(and(others, notInArray(sessions.id, keep)));
   });
   return { token, id };
 }

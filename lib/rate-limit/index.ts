@@ -3,6 +3,7 @@ import { Ratelimit } from '@upstash/ratelimit';
 import { keyedHash } from '@/lib/crypto/keyed-hash';
 import type { RateLimited } from '@/lib/failure';
 import { memoryStore, type Store, store, withTimeout } from '@/lib/kv';
+import { endLock, lockedUntil, startLock } from './lock';
 
 /**
  * Every attempt count of the app, in one place: one named limiter per purpose, all on
@@ -12,8 +13,22 @@ import { memoryStore, type Store, store, withTimeout } from '@/lib/kv';
  * (second-factor-lock.ts, challenge-attempts.ts).
  */
 export const LIMITS = {
-  /** Failed sign-ins per account, whatever the IP (targeted guessing). */
-  signInAccount: { tokens: 5, window: '15 m' },
+  /**
+   * Failed sign-ins per account from browsers that never signed in to it, whatever the IP
+   * (targeted guessing); the fifth locks for a full 15 minutes.
+   */
+  signInAccount: { tokens: 5, window: '15 m', lockMs: 15 * 60_000 },
+  /**
+   * Failed sign-ins from a browser that signed in to the account before (its device cookie,
+   * OWASP's defence against lockout): its own budget, so guessing elsewhere cannot lock it out.
+   */
+  signInDevice: { tokens: 5, window: '15 m', lockMs: 15 * 60_000 },
+  /**
+   * Password verifications per account and per IP, right or wrong (argon2id costs the same
+   * either way): generous for people, a ceiling for a loop that signs in with a known password.
+   */
+  passwordVerifyAccount: { tokens: 30, window: '15 m' },
+  passwordVerifyIp: { tokens: 300, window: '15 m' },
   /** Failed sign-ins per IP across accounts (credential stuffing), roomy enough for an office. */
   signInIp: { tokens: 50, window: '15 m' },
   /** Accounts created per IP; the contract says not below 20 an hour (QA creates many). */
@@ -42,7 +57,10 @@ export const LIMITS = {
   passwordResetIp: { tokens: 20, window: '1 h' },
   /** Address changes asked for per user (each sends a mail to an address of their choosing). */
   emailChange: { tokens: 3, window: '1 h' },
-} as const satisfies Record<string, { tokens: number; window: `${number} ${'s' | 'm' | 'h'}` }>;
+} as const satisfies Record<
+  string,
+  { tokens: number; window: `${number} ${'s' | 'm' | 'h'}`; lockMs?: number }
+>;
 
 export type LimiterName = keyof typeof LIMITS;
 
@@ -52,7 +70,13 @@ export function emailKey(email: string): string {
 }
 
 export type Attempt =
-  | { allowed: true; remaining: number; refund: () => Promise<void> }
+  | {
+      allowed: true;
+      /** The fewest attempts left in any of the limiters taken from; `exhausted`: those at none. */
+      remaining: number;
+      exhausted: LimiterName[];
+      refund: () => Promise<void>;
+    }
   | { allowed: false; retryAt: number; limiter: LimiterName };
 
 const cache = new WeakMap<Store, Map<LimiterName, Ratelimit>>();
@@ -113,6 +137,7 @@ export async function consume(name: LimiterName, id: string): Promise<Attempt> {
   return {
     allowed: true,
     remaining: result.remaining,
+    exhausted: result.remaining === 0 ? [name] : [],
     // Give the attempt back (a success, or a fault on our side); past its window it no longer counts.
     refund: async () => {
       if (Date.now() >= windowEnds) return;
@@ -139,6 +164,7 @@ export async function consumeAll(checks: { name: LimiterName; id: string }[]): P
   return {
     allowed: true,
     remaining: Math.min(...attempts.map((a) => (a.allowed ? a.remaining : 0))),
+    exhausted: attempts.flatMap((a) => (a.allowed ? a.exhausted : [])),
     refund: async () => {
       await Promise.all(attempts.map((a) => (a.allowed ? a.refund() : undefined)));
     },
@@ -154,6 +180,11 @@ export async function consumeAll(checks: { name: LimiterName; id: string }[]): P
  */
 export async function clearAttempts(name: LimiterName, id: string): Promise<void> {
   const stores = [...new Set([store(), memoryStore()])];
+  if (lockMsOf(name) !== undefined) {
+    await endLock(name, id).catch((error: unknown) =>
+      console.warn(`latchkey: could not end a rate-limit lock: ${String(error)}`),
+    );
+  }
   await Promise.all(
     stores.map(async (s) => {
       try {
@@ -174,7 +205,8 @@ export type RateLimitedBy = RateLimited & { limiter: LimiterName };
  * taken atomically before the step (so concurrent tries cannot exceed the limit) and given back
  * when the step throws (a fault of ours was never a guess) or when `counts` says its result does
  * not count, by default a success (pilcrow's order). Steps whose every run counts (each sends a
- * mail, each creates an account) pass `() => true`.
+ * mail, each creates an account) pass `() => true`. A limiter with `lockMs` is locked for that
+ * long by the counted attempt that used its last token (./lock.ts), and refuses while locked.
  */
 export async function guarded<R extends { ok: boolean }>(
   limits: Limit | Limit[],
@@ -182,6 +214,11 @@ export async function guarded<R extends { ok: boolean }>(
   counts: (result: R) => boolean = (result) => !result.ok,
 ): Promise<R | RateLimitedBy> {
   const list = Array.isArray(limits) ? limits : [limits];
+  const locking = list.filter((l) => lockMsOf(l.name) !== undefined);
+  for (const l of locking) {
+    const until = await lockedUntil(l.name, l.id);
+    if (until) return { ok: false, kind: 'rate_limited', retryAt: until, limiter: l.name };
+  }
   const attempt =
     list.length === 1 && list[0] ? await consume(list[0].name, list[0].id) : await consumeAll(list);
   if (!attempt.allowed) {
@@ -194,6 +231,18 @@ export async function guarded<R extends { ok: boolean }>(
     await attempt.refund();
     throw error;
   }
-  if (!counts(result)) await attempt.refund();
+  if (!counts(result)) {
+    await attempt.refund();
+    return result;
+  }
+  for (const l of locking) {
+    const ms = lockMsOf(l.name);
+    if (ms !== undefined && attempt.exhausted.includes(l.name)) await startLock(l.name, l.id, ms);
+  }
   return result;
+}
+
+function lockMsOf(name: LimiterName): number | undefined {
+  const limit = LIMITS[name];
+  return 'lockMs' in limit ? limit.lockMs : undefined;
 }

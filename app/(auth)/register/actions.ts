@@ -3,6 +3,7 @@
 import { redirect } from 'next/navigation';
 import { toActionState } from '@/lib/action-state';
 import { validatedAction } from '@/lib/actions';
+import { rememberDevice } from '@/lib/auth/device-cookie';
 import { sendVerificationEmail } from '@/lib/auth/email-verification';
 import { registerUser } from '@/lib/auth/register';
 import { startSession } from '@/lib/auth/session-cookie';
@@ -18,6 +19,7 @@ export const registerAction = validatedAction(registerSchema, { echo: ['email'] 
   } catch {
     // Logged by the mail layer; the account exists, and the dashboard offers to send it again.
   }
+  await rememberDevice(result.user.email);
   await startSession(result.user.id, false, ctx);
   redirect('/dashboard');
 });
