@@ -1,5 +1,5 @@
 import 'server-only';
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import { auditEvents, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
@@ -36,6 +36,27 @@ export type AuditType =
 
 export type AuditDetail = Record<string, string | number | boolean>;
 
+/**
+ * Refusals anyone can cause without signing in. An attacker looping wrong passwords must not
+ * write a row per request into the victim's history: within 15 minutes they fold into one row
+ * per account and kind, whose `count` says how many.
+ */
+const FOLDED: ReadonlySet<AuditType> = new Set(['sign_in_failure', 'sign_in_rate_limited']);
+const FOLD_WINDOW_MS = 15 * 60_000;
+
+/**
+ * What others can cause (refusals) is listed apart from what the owner did, so that noise can
+ * never push the owner's own changes out of the recent-activity list.
+ */
+const NOISE: readonly AuditType[] = [
+  'sign_in_failure',
+  'sign_in_rate_limited',
+  'mfa_verify_failure',
+  'mfa_locked',
+  'password_recheck_failed',
+  'mfa_enable_failed',
+];
+
 export async function recordEvent(
   type: AuditType,
   ctx: RequestContext,
@@ -43,6 +64,36 @@ export async function recordEvent(
 ): Promise<void> {
   const database = await db();
   const { userId } = options;
+  if (userId && FOLDED.has(type)) {
+    const folded = await database.transaction(async (tx) => {
+      // One folder at a time per account, so concurrent refusals add up instead of both inserting.
+      const [owner] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.id, userId))
+        .for('no key update');
+      if (!owner) return false;
+      const [row] = await tx
+        .update(auditEvents)
+        .set({
+          detail: sql`jsonb_set(${auditEvents.detail}, '{count}', to_jsonb(coalesce((${auditEvents.detail}->>'count')::int, 1) + 1))`,
+        })
+        .where(
+          sql`${auditEvents.id} = (select ${auditEvents.id} from ${auditEvents} where ${auditEvents.userId} = ${userId} and ${auditEvents.type} = ${type} and ${auditEvents.createdAt} > ${new Date(Date.now() - FOLD_WINDOW_MS)} order by ${auditEvents.createdAt} desc limit 1)`,
+        )
+        .returning({ id: auditEvents.id });
+      if (row) return true;
+      await tx.insert(auditEvents).values({
+        type,
+        userId,
+        ipAddress: ctx.ip,
+        userAgent: ctx.userAgent,
+        detail: { ...options.detail, count: 1 },
+      });
+      return true;
+    });
+    if (folded) return;
+  }
   await database.insert(auditEvents).values({
     type,
     // The account as it exists at insert time: an event about an account deleted a moment ago
@@ -63,14 +114,26 @@ export type AuditEventDTO = {
   createdAt: Date;
 };
 
-export async function recentEvents(userId: string, limit = 20): Promise<AuditEventDTO[]> {
+/**
+ * The newest `limit` events of the owner's own doing, and among them the newest few refusals
+ * (`noiseLimit`), newest first: however many refusals there were, the owner's changes stay in view.
+ */
+export async function recentEvents(userId: string, limit = 20, noiseLimit = 5): Promise<AuditEventDTO[]> {
   const database = await db();
-  const rows = await database
-    .select()
-    .from(auditEvents)
-    .where(eq(auditEvents.userId, userId))
-    .orderBy(desc(auditEvents.createdAt))
-    .limit(limit);
+  const newest = (noise: boolean, n: number) =>
+    database
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.userId, userId),
+          noise ? inArray(auditEvents.type, [...NOISE]) : notInArray(auditEvents.type, [...NOISE]),
+        ),
+      )
+      .orderBy(desc(auditEvents.createdAt))
+      .limit(n);
+  const [own, noise] = await Promise.all([newest(false, limit), newest(true, noiseLimit)]);
+  const rows = [...own, ...noise].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   return rows.map((r) => ({
     id: r.id,
     type: r.type as AuditType,

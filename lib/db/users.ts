@@ -31,6 +31,17 @@ export async function findPasswordHashById(userId: string): Promise<string | nul
   return row?.passwordHash ?? null;
 }
 
+/** The account's current address and whether it was verified; null when there is no such account. */
+export async function findAddressById(userId: string): Promise<{ email: string; verified: boolean } | null> {
+  const database = await db();
+  const [row] = await database
+    .select({ email: users.email, verifiedAt: users.emailVerifiedAt })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row ? { email: row.email, verified: row.verifiedAt !== null } : null;
+}
+
 /** The account's current address, or null when there is no such account. */
 export async function findEmailById(userId: string): Promise<string | null> {
   const database = await db();

@@ -1,9 +1,10 @@
 import 'server-only';
-import { findEmailById } from '@/lib/db/users';
+import { findAddressById } from '@/lib/db/users';
 import { env } from '@/lib/env';
 import { describeDevice } from '@/lib/format';
 import type { RequestContext } from '@/lib/http/request-context';
 import { describeFailure } from '@/lib/log';
+import { guarded, type Limit } from '@/lib/rate-limit';
 import { composeMail } from './compose';
 import { appLink } from './links';
 import { sendMail } from './send';
@@ -148,10 +149,22 @@ export async function sendSecurityNotice(
   options: { to?: string; undoUrl?: string } = {},
 ): Promise<boolean> {
   try {
-    const to = options.to ?? (await findEmailById(userId));
+    const account = options.to ? null : await findAddressById(userId);
+    const to = options.to ?? account?.email;
     if (!to) return false;
-    await sendMail({ to, ...composeNotice(notice, ctx, options.undoUrl) });
-    return true;
+    const id = `${userId}:${notice.kind}`;
+    const limits: Limit[] = [{ name: 'securityNotice', id }];
+    if (account && !account.verified) limits.push({ name: 'securityNoticeUnverified', id });
+    const sent = await guarded(
+      limits,
+      async () => {
+        await sendMail({ to, ...composeNotice(notice, ctx, options.undoUrl) });
+        return { ok: true } as const;
+      },
+      () => true,
+    );
+    if (!sent.ok) console.info(`latchkey: security notice ${notice.kind} held back: too many of this kind`);
+    return sent.ok;
   } catch (error) {
     console.error(`latchkey: security notice ${notice.kind} not sent:`, describeFailure(error));
     return false;

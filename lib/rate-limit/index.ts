@@ -55,6 +55,12 @@ export const LIMITS = {
   passwordResetAddress: { tokens: 3, window: '1 h' },
   /** Reset links asked for per IP across addresses (mail bombing many inboxes). */
   passwordResetIp: { tokens: 20, window: '1 h' },
+  /**
+   * Security notices per account and kind: a loop of changes (a password changed back and forth)
+   * must not become a mail cannon; to an address never verified, one a day of each kind.
+   */
+  securityNotice: { tokens: 3, window: '1 h' },
+  securityNoticeUnverified: { tokens: 1, window: '24 h' },
   /** Address changes asked for per user (each sends a mail to an address of their choosing). */
   emailChange: { tokens: 3, window: '1 h' },
 } as const satisfies Record<

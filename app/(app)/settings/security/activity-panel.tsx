@@ -44,6 +44,7 @@ export function ActivityPanel({ events }: { events: AuditEventDTO[] }) {
               {e.type === 'backup_code_used' && typeof e.detail.left === 'number'
                 ? ` (${e.detail.left} left)`
                 : null}
+              {typeof e.detail.count === 'number' && e.detail.count > 1 ? ` (${e.detail.count} times)` : null}
               <div className="muted small">
                 {formatWhen(e.createdAt)} · {e.ipAddress ?? 'unknown address'} · {describeDevice(e.userAgent)}
               </div>
