@@ -129,3 +129,13 @@ test('a client-sent X-Forwarded-For does not change the recorded IP', async ({ b
   await expect(ip).toHaveText(/^(127\.0\.0\.1|::1)$/);
   await context.close();
 });
+
+test('no Auth.js route is mounted: nothing under /api/auth can read, extend or keep a cookie alive', async ({
+  request,
+}) => {
+  for (const path of ['/api/auth/session', '/api/auth/csrf', '/api/auth/providers']) {
+    expect((await request.get(path)).status(), path).toBe(404);
+  }
+  expect((await request.post('/api/auth/signout')).status()).toBe(404);
+  expect((await request.post('/api/auth/callback/credentials')).status()).toBe(404);
+});

@@ -1,11 +1,11 @@
-import type { NextAuthConfig } from 'next-auth';
 import { decode } from 'next-auth/jwt';
 import { env, isHttps } from '@/lib/env';
 
 /**
- * Edge-safe half of the Auth.js setup: the session cookie's name, options and decoding, shared by
- * middleware.ts, lib/auth/session-cookie.ts (which mints and clears the cookie) and
- * lib/auth/auth.ts. Nothing here touches the database or Node-only modules.
+ * Edge-safe half of the session cookie: its name, options and decoding (an Auth.js JWT, through
+ * next-auth/jwt), shared by middleware.ts and lib/auth/session-cookie.ts (which mints and clears
+ * it). No Auth.js route is mounted: nothing under /api/auth answers, so none can read or extend
+ * the cookie behind the DAL's back. Nothing here touches the database or Node-only modules.
  */
 export const REMEMBER_MAX_AGE_S = 30 * 24 * 60 * 60;
 
@@ -16,25 +16,6 @@ export function sessionCookieName(): string {
 
 export function sessionCookieOptions() {
   return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: isHttps() };
-}
-
-export function authConfig(): NextAuthConfig {
-  return {
-    secret: env().AUTH_SECRET,
-    trustHost: true,
-    useSecureCookies: isHttps(),
-    session: { strategy: 'jwt', maxAge: REMEMBER_MAX_AGE_S },
-    pages: { signIn: '/login', error: '/login' },
-    cookies: { sessionToken: { name: sessionCookieName(), options: sessionCookieOptions() } },
-    providers: [],
-    callbacks: {
-      // The claims (sub, sid) are set where the JWT is minted: lib/auth/session-cookie.ts.
-      // What /api/auth/session would show the browser: no session token.
-      session({ session, token }) {
-        return { ...session, user: { ...session.user, id: token.sub ?? '' } };
-      },
-    },
-  };
 }
 
 export type SessionClaims = { userId: string; sessionToken: string };
