@@ -18,7 +18,8 @@ export async function register(page: Page, email: string, password: string): Pro
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByLabel('Confirm password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  // An argon2id hash, a mail and a session: on a loaded test machine this can take a while.
+  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 30_000 });
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
 }
 
