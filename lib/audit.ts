@@ -115,8 +115,8 @@ export type AuditEventDTO = {
 };
 
 /**
- * The newest `limit` events of the owner's own doing, and among them the newest few refusals
- * (`noiseLimit`), newest first: however many refusals there were, the owner's changes stay in view.
+ * The newest `limit` events, newest first, of which at most `noiseLimit` are refusals: however
+ * many refusals there were, the owner's newest `limit - noiseLimit` changes stay in view.
  */
 export async function recentEvents(userId: string, limit = 20, noiseLimit = 5): Promise<AuditEventDTO[]> {
   const database = await db();
@@ -133,7 +133,9 @@ export async function recentEvents(userId: string, limit = 20, noiseLimit = 5): 
       .orderBy(desc(auditEvents.createdAt))
       .limit(n);
   const [own, noise] = await Promise.all([newest(false, limit), newest(true, noiseLimit)]);
-  const rows = [...own, ...noise].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  const rows = [...own, ...noise]
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+    .slice(0, limit);
   return rows.map((r) => ({
     id: r.id,
     type: r.type as AuditType,

@@ -18,7 +18,7 @@ export type DeleteAccountResult = ConfirmIdentityResult | Refused<'sessionEnded'
  * still names the user (a pending sign-in challenge) finds no account to act on.
  */
 export async function deleteAccount(
-  user: { id: string; email: string },
+  user: { id: string; email: string; sessionId?: string },
   password: string,
   code: string | undefined,
   ctx: RequestContext,

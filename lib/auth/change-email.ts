@@ -29,7 +29,7 @@ export type RequestEmailChangeResult =
  * answer here is the same: the settings page does not become a way to test addresses.
  */
 export async function requestEmailChange(
-  user: { id: string; email: string },
+  user: { id: string; email: string; sessionId?: string },
   newEmail: string,
   password: string,
   code: string | undefined,

@@ -27,8 +27,14 @@ async function tokenRow(token: string) {
 }
 
 describe('email token lifetimes', () => {
-  it('verification 24 hours, reset and email change 1 hour', () => {
-    expect(TOKEN_LIFETIME_MS).toEqual({ verify_email: 24 * HOUR, reset_password: HOUR, change_email: HOUR });
+  it("verification 24 hours, reset and email change 1 hour, \"This wasn't me\" 24 hours", () => {
+    expect(TOKEN_LIFETIME_MS).toEqual({
+      verify_email: 24 * HOUR,
+      reset_password: HOUR,
+      change_email: HOUR,
+      undo_mfa_enable: 24 * HOUR,
+      undo_email_change: 24 * HOUR,
+    });
   });
 
   it.each(['verify_email', 'reset_password', 'change_email'] as const)(

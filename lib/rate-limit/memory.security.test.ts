@@ -19,7 +19,7 @@ describe('rate limits with the in-process store', () => {
 
 describe('LIMITS (the contract numbers)', () => {
   it('5 failed sign-ins per account per 15 minutes', () => {
-    expect(LIMITS.signInAccount).toEqual({ tokens: 5, window: '15 m' });
+    expect(LIMITS.signInAccount).toEqual({ tokens: 5, window: '15 m', lockMs: 15 * 60_000 });
   });
 
   it('50 failed sign-ins per IP per 15 minutes', () => {

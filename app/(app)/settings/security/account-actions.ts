@@ -21,7 +21,7 @@ export const deleteAccountAction = authenticatedAction(
   {},
   async ({ password, code }, session) => {
     const result = await deleteAccount(
-      { id: session.userId, email: session.email },
+      { id: session.userId, email: session.email, sessionId: session.id },
       password,
       code,
       await requestContext(),

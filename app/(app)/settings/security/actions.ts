@@ -127,7 +127,7 @@ export const changeEmailAction = authenticatedAction(
   { echo: ['newEmail'] },
   async ({ newEmail, password, code }, session, values): Promise<ChangeEmailState> => {
     const result = await requestEmailChange(
-      { id: session.userId, email: session.email },
+      { id: session.userId, email: session.email, sessionId: session.id },
       newEmail,
       password,
       code,
