@@ -27,7 +27,7 @@ async function tokenRow(token: string) {
 }
 
 describe('email token lifetimes', () => {
-  it("verification 24 hours, reset and email change 1 hour, \"This wasn't me\" 24 hours", () => {
+  it('verification 24 hours, reset and email change 1 hour, "This wasn\'t me" 24 hours', () => {
     expect(TOKEN_LIFETIME_MS).toEqual({
       verify_email: 24 * HOUR,
       reset_password: HOUR,
