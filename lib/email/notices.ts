@@ -4,13 +4,11 @@ import { env } from '@/lib/env';
 import { describeDevice } from '@/lib/format';
 import type { RequestContext } from '@/lib/http/request-context';
 import { describeFailure } from '@/lib/log';
+import { LOW_BACKUP_CODES } from '@/lib/mfa/code-shapes';
 import { guarded, type Limit } from '@/lib/rate-limit';
 import { composeMail } from './compose';
 import { appLink } from './links';
 import { sendMail } from './send';
-
-/** From this many backup codes left, the notice says to make new ones. */
-const LOW_BACKUP_CODES = 3;
 
 /**
  * Security notices: the mails a person must get when something about their account's security

@@ -9,6 +9,9 @@ const SEPARATORS = /[\s\-\u2010-\u2015\u2212]/g;
 
 export const TOTP_DIGITS = 6;
 
+/** From this many backup codes left, the settings page and the notice mail say to make new ones. */
+export const LOW_BACKUP_CODES = 3;
+
 /** Side of the enrollment QR image in pixels: drawn at this size, laid out at this size. */
 export const QR_SIZE = 232;
 

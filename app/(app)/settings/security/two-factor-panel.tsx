@@ -3,12 +3,11 @@
 import { useRouter } from 'next/navigation';
 import { useCallback, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { LOW_BACKUP_CODES as LOW_CODES } from '@/lib/mfa/code-shapes';
 import { disableAction, regenerateAction } from './actions';
 import { BackupCodes } from './backup-codes';
 import { SetupAuthenticator } from './setup-authenticator';
 import { StepUpForm } from './step-up-form';
-
-const LOW_CODES = 3;
 
 export function TwoFactorPanel({ enabled, backupCodesLeft }: { enabled: boolean; backupCodesLeft: number }) {
   const router = useRouter();
