@@ -113,7 +113,7 @@ async function main() {
 
     // Accounts through the real registration form; and accounts with two-factor on
     // (enrolled on /settings/security), one of them for the second step's warm-up.
-    const signInAccounts = [];
+    const signInAccounts: Account[] = [];
     for (let i = 0; i < SIGN_IN_ACCOUNTS; i++) signInAccounts.push(await register(baseUrl));
     const warmupAccount = await registerWithTwoFactor(baseUrl);
     const mfaAccounts: MfaAccount[] = [];
@@ -166,6 +166,7 @@ async function main() {
     const reset = await resetRequests(baseUrl, known.slice(1), RESET_ROUNDS);
 
     // argon2id in this process, while the server is idle: the same parameters as the app.
+    const { password } = signInAccounts[0] as Account;
     const stored = await hash(password, ARGON2_PARAMS);
     const hashMs: number[] = [];
     const verifyMs: number[] = [];
