@@ -15,10 +15,11 @@ export type PasswordContext = { email: string; appName: string };
 export type PasswordVerdict = { refusal: PasswordRefusal | null; score: Score };
 
 /**
- * zxcvbn's score 3 means an estimated 10^8 guesses or more. Online, the sign-in limits stop far
- * sooner; the threshold is for a leaked database: 10^8 argon2id verifications (about 50 ms each)
- * is years of one core per account, where score 2 (10^6) is a day. zxcvbn's authors and OWASP
- * both suggest 3 as the minimum.
+ * zxcvbn's score 3 means an estimated 10^8 guesses or more, which its authors call "safely
+ * unguessable: moderate protection from an offline slow-hash scenario". Online, the sign-in limits
+ * stop far sooner; the threshold is for a leaked database: 10^8 argon2id verifications at our
+ * parameters (tens of milliseconds each) are months of one core per account, where score 2's
+ * 10^6 are hours.
  */
 const MIN_SCORE = 3;
 
