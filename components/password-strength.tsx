@@ -1,71 +1,75 @@
 'use client';
 
-import { useEffect, useState } from 'react';
-import { PASSWORD_MAX } from '@/lib/password-limits';
-
-type Strength = { score: 0 | 1 | 2 | 3 | 4; warning: string | null };
-type Checker = (password: string, userInputs: string[]) => Strength;
+import { useEffect, useMemo, useState } from 'react';
+import { messages, passwordReasons } from '@/lib/messages';
+import { loadedMeter, loadMeter } from '@/lib/password-meter';
+import { judgePassword, type PasswordContext } from '@/lib/password-policy';
 
 const LABELS = ['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'] as const;
+const HINT = 'Use 12 or more characters; a passphrase works well.';
 
-let loading: Promise<Checker> | undefined;
-
-/** zxcvbn-ts and its dictionaries are large: loaded on first keystroke, not with the page. */
-function loadChecker(): Promise<Checker> {
-  loading ??= Promise.all([
-    import('@zxcvbn-ts/core'),
-    import('@zxcvbn-ts/language-common'),
-    import('@zxcvbn-ts/language-en'),
-  ]).then(([core, common, en]) => {
-    const zxcvbn = new core.ZxcvbnFactory({
-      translations: en.translations,
-      dictionary: { ...common.dictionary, ...en.dictionary },
-      graphs: common.adjacencyGraphs,
-    });
-    return (password, userInputs) => {
-      const result = zxcvbn.check(password, userInputs);
-      return { score: result.score, warning: result.feedback.warning };
-    };
-  });
-  return loading;
-}
-
-/** A strength meter: advice only; the server's policy decides. */
-export function PasswordStrength({ password, email }: { password: string; email: string }) {
-  const [strength, setStrength] = useState<Strength | null>(null);
-
+/** The meter once it has loaded; its dictionaries are fetched on the first keystroke, not with the page. */
+function useMeter(wanted: boolean) {
+  const [meter, setMeter] = useState(loadedMeter);
   useEffect(() => {
-    if (!password) {
-      setStrength(null);
-      return;
-    }
+    if (!wanted || meter) return;
     let cancelled = false;
-    loadChecker()
-      .then((check) => {
-        if (!cancelled)
-          setStrength(check(password.slice(0, PASSWORD_MAX), [email, email.split('@')[0] ?? '']));
-      })
-      .catch(() => setStrength(null));
+    loadMeter().then(
+      (m) => {
+        if (!cancelled) setMeter(m);
+      },
+      // Not loaded (offline, say): the meter stays a hint, and the server still decides.
+      () => undefined,
+    );
     return () => {
       cancelled = true;
     };
-  }, [password, email]);
+  }, [wanted, meter]);
+  return meter;
+}
 
-  if (!strength)
-    return (
-      <span className="strength strength-empty">Use 12 or more characters; a passphrase works well.</span>
-    );
+/**
+ * The strength meter: the password policy's own verdict (the function the server calls), shown
+ * as a score and, for a refusal, why.
+ */
+export function PasswordStrength({ password, email, appName }: { password: string } & PasswordContext) {
+  const meter = useMeter(password !== '');
+  const verdict = useMemo(
+    () => (meter && password ? judgePassword(password, { email, appName }, meter) : null),
+    [meter, password, email, appName],
+  );
+
+  if (!verdict || verdict.refusal === 'passwordTooShort')
+    return <span className="strength strength-empty">{HINT}</span>;
   return (
-    <span className="strength" data-score={strength.score}>
+    <span className="strength" data-score={verdict.score}>
       <span className="strength-bar" aria-hidden="true">
         {[0, 1, 2, 3].map((i) => (
-          <span key={i} className={i < strength.score ? 'on' : undefined} />
+          <span key={i} className={i < verdict.score ? 'on' : undefined} />
         ))}
       </span>
       <span>
-        Strength: {LABELS[strength.score]}
-        {strength.warning ? ` (${strength.warning.replace(/\.$/, '')})` : ''}
+        Strength: {LABELS[verdict.score]}
+        {verdict.refusal ? ` (${passwordReasons[verdict.refusal]})` : ''}
       </span>
     </span>
   );
+}
+
+/**
+ * The same verdict when the form is submitted, so a refused password never leaves the browser:
+ * an error on `field`, in the words the server would use. Without the meter (it failed to
+ * load), there is no opinion and the server decides alone.
+ */
+export function passwordCheck<V extends Record<string, unknown>>(
+  field: keyof V & string,
+  context: (values: V) => PasswordContext,
+) {
+  return async (values: V): Promise<Record<string, string> | null> => {
+    const meter = await loadMeter().catch(() => null);
+    const password = values[field];
+    if (!meter || typeof password !== 'string') return null;
+    const { refusal } = judgePassword(password, context(values), meter);
+    return refusal ? { [field]: messages[refusal] } : null;
+  };
 }

@@ -2,7 +2,7 @@
 
 import { zodResolver } from '@hookform/resolvers/zod';
 import { type FormEvent, startTransition, useActionState, useEffect, useRef } from 'react';
-import { type FieldValues, type Resolver, useForm } from 'react-hook-form';
+import { type FieldErrors, type FieldValues, type Resolver, useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { type ActionState, initialState } from '@/lib/action-state';
 
@@ -14,11 +14,15 @@ import { type ActionState, initialState } from '@/lib/action-state';
 export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T extends ActionState>(
   schema: S,
   action: (state: T, formData: FormData) => Promise<T>,
+  options: { check?: ExtraCheck<z.input<S>> } = {},
 ) {
   // Every action state is an ActionState with optional extras, so the empty state fits all of them.
   const [state, formAction, pending] = useActionState<T, FormData>(action, initialState as Awaited<T>);
   const form = useForm<z.input<S>, unknown, z.output<S>>({
-    resolver: zodResolver(schema as never) as unknown as Resolver<z.input<S>, unknown, z.output<S>>,
+    resolver: withCheck(
+      zodResolver(schema as never) as unknown as Resolver<z.input<S>, unknown, z.output<S>>,
+      options.check,
+    ),
     // Validate on submit, then live as the person corrects. Not on blur: an error appearing on
     // blur shifts the layout under a pointer on its way to the submit button, eating the click.
     mode: 'onSubmit',
@@ -76,4 +80,26 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T e
   };
 
   return { state, pending, form, formRef, alertRef, formAction, onSubmit, errorFor, formErrors };
+}
+
+/**
+ * A check the schema cannot make (it is asynchronous, or needs what only the browser has loaded,
+ * like the password policy's dictionaries): field name to message, or null when all is well.
+ */
+export type ExtraCheck<V> = (values: V) => Promise<Record<string, string> | null>;
+
+/** The schema first; the extra check adds errors only to fields the schema found nothing wrong with. */
+function withCheck<V extends FieldValues, O>(
+  resolver: Resolver<V, unknown, O>,
+  check: ExtraCheck<V> | undefined,
+): Resolver<V, unknown, O> {
+  if (!check) return resolver;
+  return async (values, context, options) => {
+    const result = await resolver(values, context, options);
+    const problems = Object.entries((await check(values)) ?? {}).filter(([name]) => !(name in result.errors));
+    if (problems.length === 0) return result;
+    const errors: Record<string, unknown> = { ...result.errors };
+    for (const [name, message] of problems) errors[name] = { type: 'check', message };
+    return { values: {}, errors: errors as FieldErrors<V> };
+  };
 }

@@ -19,7 +19,7 @@ test.describe('registration form', () => {
     await expect(page).toHaveURL(/\/register$/);
   });
 
-  test('refuses a common password and one containing the email (checked on the server)', async ({ page }) => {
+  test('refuses a common password and one containing the email', async ({ page }) => {
     await page.goto('/register');
     await page.getByLabel('Email').fill(uniqueEmail('policy'));
     await page.getByLabel('Password', { exact: true }).fill('1qaz2wsx3edc');
@@ -35,6 +35,37 @@ test.describe('registration form', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect(page.getByRole('main').getByRole('alert')).toHaveText(/must not contain your email/);
     await expect(page).toHaveURL(/\/register$/);
+  });
+
+  test('refuses 123456789012 before sending it, with the meter’s reason next to the field', async ({
+    page,
+  }) => {
+    await page.goto('/register');
+    // The browser's verdict is the server's (lib/password-policy.security.test.ts): nothing is posted.
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posts.push(request.url());
+    });
+    await page.getByLabel('Email').fill(uniqueEmail('sequence'));
+    const password = page.getByLabel('Password', { exact: true });
+    await password.fill('123456789012');
+    await page.getByLabel('Confirm password').fill('123456789012');
+    await expect(page.getByText(/^Strength: (Very weak|Weak) \(a sequence\)$/)).toBeVisible();
+
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('main').getByRole('alert')).toHaveText(
+      'This password is a sequence, like 12345, abcde or qwerty. Choose one that is harder to guess.',
+    );
+    await expect(password).toHaveAttribute('aria-invalid', 'true');
+    await expect(password).toBeFocused();
+    await expect(page).toHaveURL(/\/register$/);
+    expect(posts).toEqual([]);
+
+    // A strong password clears the error as it is typed, and the meter agrees.
+    await password.fill('Tapir-Quill-Ochre-Lantern-91');
+    await page.getByLabel('Confirm password').fill('Tapir-Quill-Ochre-Lantern-91');
+    await expect(page.getByText(/^Strength: (Strong|Very strong)$/)).toBeVisible();
+    await expect(page.getByRole('main').getByRole('alert')).toHaveCount(0);
   });
 
   test('a taken email gets a clear message', async ({ page }) => {

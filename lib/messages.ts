@@ -15,6 +15,11 @@ export const messages = {
   passwordMalformed: 'Your password contains characters that cannot be used',
   passwordCommon: 'This password is too common. Choose one that is harder to guess.',
   passwordHasEmail: 'Your password must not contain your email address',
+  passwordHasAppName: 'Your password must not contain the name of this app',
+  passwordRepetitive: 'This password repeats a character or a pattern. Choose one that is harder to guess.',
+  passwordSequential:
+    'This password is a sequence, like 12345, abcde or qwerty. Choose one that is harder to guess.',
+  passwordWeak: 'This password is easy to guess. Add a few uncommon words; a passphrase works well.',
   confirmRequired: 'Confirm your password',
   passwordsDiffer: 'The passwords do not match',
   totpRequired: 'Enter the 6-digit code from your authenticator app',
@@ -51,6 +56,24 @@ export const messages = {
 } as const;
 
 export type MessageKey = keyof typeof messages;
+
+/**
+ * The strength meter's few words for each refusal of the password policy (lib/password-policy.ts);
+ * the form and the server give the full sentence above.
+ */
+export const passwordReasons = {
+  passwordTooShort: 'too short',
+  passwordTooLong: 'too long',
+  passwordHasEmail: 'contains your email',
+  passwordHasAppName: 'contains the app name',
+  passwordRepetitive: 'repeats a character',
+  passwordSequential: 'a sequence',
+  passwordCommon: 'too common',
+  passwordWeak: 'easy to guess',
+} as const satisfies Partial<Record<MessageKey, string>>;
+
+/** Every reason the password policy can refuse a password for. */
+export type PasswordRefusal = keyof typeof passwordReasons;
 
 export function invalidCodeWithAttempts(attemptsLeft: number): string {
   return `Invalid code. ${attemptsLeft} attempt${attemptsLeft === 1 ? '' : 's'} left before you must sign in again.`;

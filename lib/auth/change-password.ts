@@ -31,7 +31,7 @@ export async function changePassword(
   keepSessionId: string,
   ctx: RequestContext,
 ): Promise<ChangePasswordResult> {
-  const policy = passwordPolicyError(newPassword, user.email);
+  const policy = await passwordPolicyError(newPassword, user.email);
   if (policy) return refused(policy, 'newPassword');
 
   const checked = await recheckPassword({ userId: user.id, sessionId: keepSessionId }, currentPassword, ctx);

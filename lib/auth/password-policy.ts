@@ -1,20 +1,14 @@
 import 'server-only';
-import { dictionary } from '@zxcvbn-ts/language-common';
-import type { MessageKey } from '@/lib/messages';
-
-/** The 10,000 most common passwords: the head of zxcvbn-ts's frequency-ranked list. */
-const COMMON = new Set((dictionary['passwords-common'] as string[]).slice(0, 10_000));
+import { env } from '@/lib/env';
+import type { PasswordRefusal } from '@/lib/messages';
+import { loadMeter } from '@/lib/password-meter';
+import { judgePassword } from '@/lib/password-policy';
 
 /**
- * NIST SP 800-63B §5.1.1.2: no composition rules; refuse known-common passwords and ones built
- * from context (here the email's local part). Input is already NFKC-normalised.
- * Returns the refusal's message key, or null when the password is acceptable.
+ * The server's side of the password policy: the very function the strength meter calls
+ * (lib/password-policy.ts), with the app name from the settings. Input is already
+ * NFKC-normalised by the schema. Returns the refusal's message key, or null when acceptable.
  */
-export function passwordPolicyError(password: string, email: string): MessageKey | null {
-  const lower = password.toLowerCase();
-  if (COMMON.has(lower)) return 'passwordCommon';
-  const local = email.split('@')[0]?.toLowerCase() ?? '';
-  // Very short local parts ("a@x.io") would refuse too much; 3 characters is where it means something.
-  if (local.length >= 3 && lower.includes(local)) return 'passwordHasEmail';
-  return null;
+export async function passwordPolicyError(password: string, email: string): Promise<PasswordRefusal | null> {
+  return judgePassword(password, { email, appName: env().APP_NAME }, await loadMeter()).refusal;
 }

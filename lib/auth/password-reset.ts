@@ -126,7 +126,7 @@ export async function resetPassword(
   if (!link || !email) return INVALID_LINK;
   const { userId } = link;
 
-  const policy = passwordPolicyError(newPassword, email);
+  const policy = await passwordPolicyError(newPassword, email);
   if (policy) return refused(policy, 'newPassword');
 
   if (await isMfaEnabled(userId)) {

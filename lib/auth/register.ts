@@ -19,7 +19,7 @@ export async function registerUser(
   password: string,
   ctx: RequestContext,
 ): Promise<RegisterResult> {
-  const policy = passwordPolicyError(password, email);
+  const policy = await passwordPolicyError(password, email);
   if (policy) return refused(policy, 'password');
 
   // Every account created counts against the IP, a taken address too (it still cost a hash).

@@ -6,15 +6,21 @@ import { env } from '@/lib/env';
  * TOTP secrets at rest: AES-256-GCM, so a database dump or backup alone does not yield the seeds
  * (they cannot be hashed: the server needs them to compute codes).
  *
- * Stored form: `v1.<keyId>.<iv>.<ciphertext>.<tag>` (base64url). The key id says which key of
+ * Stored form: `v2.<keyId>.<iv>.<ciphertext>.<tag>` (base64url). The key id says which key of
  * MFA_ENCRYPTION_KEY decrypts it, so keys can rotate: the first key encrypts, all decrypt.
+ *
+ * v2 binds the ciphertext to its user: the user id is authenticated data, so a ciphertext copied
+ * onto another user's row (by anyone who can write to the database) fails to decrypt there,
+ * instead of letting the copier pass that user's second step with their own authenticator.
+ * v1 (no user id) is still read, only so that lib/mfa/totp-factor.ts can re-encrypt it as v2.
  */
 
 export type MfaKey = { readonly id: string; readonly key: Buffer };
 /** First entry encrypts; every entry decrypts. */
 export type Keyring = readonly [MfaKey, ...MfaKey[]];
 
-const VERSION = 'v1';
+const VERSION = 'v2';
+const LEGACY = 'v1';
 const IV_BYTES = 12; // 96 bits: the GCM nonce size NIST SP 800-38D recommends
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
@@ -78,17 +84,27 @@ function defaultKeyring(): Keyring {
   return cached;
 }
 
-/** The version and key id are authenticated, so a ciphertext relabelled to another key fails. */
-function aad(keyId: string): Buffer {
-  return Buffer.from(`${VERSION}.${keyId}`, 'utf8');
+/**
+ * The version and key id are authenticated, so a ciphertext relabelled to another key (or back
+ * to v1) fails; so is the user id, from v2 on. Key ids hold no '.', so the string is unambiguous.
+ */
+function aad(version: string, keyId: string, userId: string): Buffer {
+  return Buffer.from(version === LEGACY ? `${LEGACY}.${keyId}` : `${version}.${keyId}.${userId}`, 'utf8');
 }
 
-export function encryptSecret(plaintext: string, keyring: Keyring = defaultKeyring()): string {
+/** Encrypt a user's secret, bound to that user: it decrypts only with the same user id. */
+export function encryptSecret(
+  plaintext: string,
+  userId: string,
+  keyring: Keyring = defaultKeyring(),
+): string {
+  // An empty id would bind the secret to no one in particular: a bug, not a user.
+  if (!userId) throw new Error('encryptSecret: the user id is missing');
   const { id, key } = keyring[0];
   // A fresh random nonce per call: reusing a GCM nonce under one key leaks plaintext and the auth key.
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(aad(id));
+  cipher.setAAD(aad(VERSION, id, userId));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
   return [
@@ -109,10 +125,20 @@ function decodePart(part: string, bytes?: number): Buffer {
   return buf;
 }
 
-export function decryptSecret(stored: string, keyring: Keyring = defaultKeyring()): string {
+/** False for a v1 secret, which the caller should re-encrypt (encryptSecret) now that it has it. */
+export function isCurrentFormat(stored: string): boolean {
+  return stored.startsWith(`${VERSION}.`);
+}
+
+/**
+ * The secret of `userId`: a v2 secret stored on another user's row fails ('authentication-failed').
+ * A v1 secret is not bound to anyone; it decrypts as before, for re-encryption.
+ */
+export function decryptSecret(stored: string, userId: string, keyring: Keyring = defaultKeyring()): string {
   const parts = typeof stored === 'string' ? stored.split('.') : [];
-  if (parts.length !== 5 || parts[0] !== VERSION) throw new MfaDecryptError('malformed');
-  const [, id = '', ivPart = '', ciphertextPart = '', tagPart = ''] = parts;
+  const [version = '', id = '', ivPart = '', ciphertextPart = '', tagPart = ''] = parts;
+  if (parts.length !== 5 || (version !== VERSION && version !== LEGACY))
+    throw new MfaDecryptError('malformed');
   if (!KEY_ID.test(id)) throw new MfaDecryptError('malformed');
   const iv = decodePart(ivPart, IV_BYTES);
   const ciphertext = decodePart(ciphertextPart);
@@ -122,7 +148,7 @@ export function decryptSecret(stored: string, keyring: Keyring = defaultKeyring(
   if (!entry) throw new MfaDecryptError('unknown-key');
   try {
     const decipher = createDecipheriv('aes-256-gcm', entry.key, iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(aad(id));
+    decipher.setAAD(aad(version, id, userId));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
   } catch {

@@ -176,11 +176,11 @@ describe('secrets at rest', () => {
     return Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => Number.parseInt(b, 2)));
   }
 
-  it('the TOTP secret is stored AES-GCM encrypted (v1.…), never in plain text anywhere', async () => {
+  it('the TOTP secret is stored AES-GCM encrypted (v2.…, bound to its user), never in plain text anywhere', async () => {
     const user = await enrolledUser();
     await spendTotpCode(user.id, await codeNow(user.secret));
     const row = await factorRow(user.id);
-    expect(row?.secretEncrypted.startsWith('v1.')).toBe(true);
+    expect(row?.secretEncrypted.startsWith('v2.')).toBe(true);
     expect(row?.secretEncrypted.split('.')).toHaveLength(5);
 
     const raw = base32Decode(user.secret);

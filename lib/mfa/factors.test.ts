@@ -106,7 +106,7 @@ describe('enrollment', () => {
     expect(await completeEnrollment(user.id, oldCode)).toBeNull();
     expect(await isMfaEnabled(user.id)).toBe(false);
     // One row, holding the second secret.
-    expect(decryptSecret((await factorRow(user.id))!.secretEncrypted)).toBe(second.secret);
+    expect(decryptSecret((await factorRow(user.id))!.secretEncrypted, user.id)).toBe(second.secret);
 
     expect(await completeEnrollment(user.id, await codeNow(second.secret))).toHaveLength(10);
     expect(await isMfaEnabled(user.id)).toBe(true);
@@ -131,7 +131,7 @@ describe('enrollment', () => {
       expect(await completing).toBeNull();
       expect(await isMfaEnabled(user.id)).toBe(false);
       expect(await backupCodeRows(user.id)).toHaveLength(0);
-      expect(decryptSecret((await factorRow(user.id))!.secretEncrypted)).toBe(second.secret);
+      expect(decryptSecret((await factorRow(user.id))!.secretEncrypted, user.id)).toBe(second.secret);
     } finally {
       hashGate.hold = null;
       release();

@@ -5,7 +5,7 @@ import { db } from '@/lib/db/client';
 import { totpFactors } from '@/lib/db/schema';
 import { prepareBackupCodes } from './backup-code-factor';
 import { normalizeTotpCode, QR_SIZE } from './code-shapes';
-import { decryptSecret, encryptSecret } from './crypto';
+import { decryptSecret, encryptSecret, isCurrentFormat } from './crypto';
 import type { SecondFactor } from './factor';
 import { generateTotpSecret, totpUri, verifyTotp } from './totp';
 
@@ -22,7 +22,7 @@ export type Enrollment = { secret: string; uri: string; qrDataUrl: string };
  */
 export async function beginEnrollment(userId: string, email: string): Promise<Enrollment | null> {
   const secret = generateTotpSecret();
-  const secretEncrypted = encryptSecret(secret);
+  const secretEncrypted = encryptSecret(secret, userId);
   const database = await db();
   const [row] = await database
     .insert(totpFactors)
@@ -55,7 +55,8 @@ export async function completeEnrollment(userId: string, code: string): Promise<
     .from(totpFactors)
     .where(and(eq(totpFactors.userId, userId), isNull(totpFactors.enabledAt)));
   if (!pending) return null;
-  const result = await verifyTotp({ secret: decryptSecret(pending.secretEncrypted), code: normalized });
+  const { secret, stored } = await readSecret(userId, pending.secretEncrypted);
+  const result = await verifyTotp({ secret, code: normalized });
   if (!result.valid) return null;
 
   const issue = await prepareBackupCodes(userId);
@@ -67,7 +68,7 @@ export async function completeEnrollment(userId: string, code: string): Promise<
         and(
           eq(totpFactors.userId, userId),
           isNull(totpFactors.enabledAt),
-          eq(totpFactors.secretEncrypted, pending.secretEncrypted),
+          eq(totpFactors.secretEncrypted, stored),
         ),
       )
       .returning({ userId: totpFactors.userId });
@@ -93,7 +94,7 @@ export async function spendTotpCode(userId: string, code: string): Promise<boole
     .where(and(eq(totpFactors.userId, userId), isNotNull(totpFactors.enabledAt)));
   if (!factor) return false;
   const result = await verifyTotp({
-    secret: decryptSecret(factor.secretEncrypted),
+    secret: (await readSecret(userId, factor.secretEncrypted)).secret,
     code: normalized,
     afterTimeStep: factor.lastUsedStep ?? undefined,
   });
@@ -110,6 +111,30 @@ export async function spendTotpCode(userId: string, code: string): Promise<boole
     )
     .returning({ userId: totpFactors.userId });
   return Boolean(spent);
+}
+
+/**
+ * A row's secret, for its user only (a ciphertext copied from another row throws MfaDecryptError:
+ * a fault of ours, which spends no attempt). Returns what the row holds afterwards.
+ *
+ * Secrets written before v2 (not bound to a user) are re-encrypted as v2 here, the first time
+ * they are read, rather than by a sweep at start-up: the key lives in the app, not in SQL, so no
+ * migration file can do it; a start-up sweep would make every boot (and `npm run db:migrate`)
+ * need the key and would miss set-ups that instances still running the old version write during
+ * a rolling deploy. A sign-in reads the row anyway. The UPDATE is conditional on the old value,
+ * so a set-up restarted meanwhile is never overwritten. Until every v1 row has been read, a v1
+ * ciphertext is still unbound; a later version can stop reading v1 once none is left.
+ */
+async function readSecret(userId: string, stored: string): Promise<{ secret: string; stored: string }> {
+  const secret = decryptSecret(stored, userId);
+  if (isCurrentFormat(stored)) return { secret, stored };
+  const upgraded = encryptSecret(secret, userId);
+  const [row] = await (await db())
+    .update(totpFactors)
+    .set({ secretEncrypted: upgraded })
+    .where(and(eq(totpFactors.userId, userId), eq(totpFactors.secretEncrypted, stored)))
+    .returning({ userId: totpFactors.userId });
+  return { secret, stored: row ? upgraded : stored };
 }
 
 export const totpFactor = {

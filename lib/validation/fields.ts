@@ -39,7 +39,11 @@ export const emailField = z
   .toLowerCase()
   .pipe(z.email(messages.emailInvalid));
 
-/** A new password: length rules only; the policy (common list, email) runs on the server. */
+/**
+ * A new password: length rules only. The rest of the policy (lib/password-policy.ts) needs the
+ * email, the app name and zxcvbn's dictionaries: the form runs it as an extra check on submit,
+ * the server in the flow (register, reset, change).
+ */
 export const newPasswordField = z
   .string(messages.passwordRequired)
   .max(PASSWORD_MAX * 4, messages.passwordTooLong)

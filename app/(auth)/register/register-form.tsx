@@ -2,15 +2,17 @@
 
 import Link from 'next/link';
 import { ActionForm } from '@/components/action-form';
-import { PasswordStrength } from '@/components/password-strength';
+import { PasswordStrength, passwordCheck } from '@/components/password-strength';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { registerSchema } from '@/lib/validation/auth';
 import { registerAction } from './actions';
 
-export function RegisterForm() {
-  const f = useActionForm(registerSchema, registerAction);
+export function RegisterForm({ appName }: { appName: string }) {
+  const f = useActionForm(registerSchema, registerAction, {
+    check: passwordCheck('password', (values) => ({ email: String(values.email ?? ''), appName })),
+  });
   const password = f.form.watch('password') ?? '';
   const email = f.form.watch('email') ?? '';
 
@@ -37,7 +39,7 @@ export function RegisterForm() {
         minLength={12}
         maxLength={512}
         error={f.errorFor('password')}
-        hint={<PasswordStrength password={String(password)} email={String(email)} />}
+        hint={<PasswordStrength password={String(password)} email={String(email)} appName={appName} />}
         {...f.form.register('password')}
       />
       <Field

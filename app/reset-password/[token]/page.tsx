@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Alert } from '@/components/ui/alert';
 import { inspectResetLink } from '@/lib/auth/password-reset';
+import { env } from '@/lib/env';
 import { messages } from '@/lib/messages';
 import { ResetPasswordForm } from './reset-password-form';
 
@@ -24,7 +25,12 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
           <p className="muted">
             For <strong>{link.email}</strong>. Every session of the account will be signed out.
           </p>
-          <ResetPasswordForm token={token} email={link.email} mfaRequired={link.mfaRequired} />
+          <ResetPasswordForm
+            token={token}
+            email={link.email}
+            mfaRequired={link.mfaRequired}
+            appName={env().APP_NAME}
+          />
         </>
       ) : (
         <>

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { ActionForm } from '@/components/action-form';
-import { PasswordStrength } from '@/components/password-strength';
+import { PasswordStrength, passwordCheck } from '@/components/password-strength';
 import { AnyCodeField } from '@/components/ui/any-code-field';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -14,12 +14,16 @@ export function ResetPasswordForm({
   token,
   email,
   mfaRequired,
+  appName,
 }: {
   token: string;
   email: string;
   mfaRequired: boolean;
+  appName: string;
 }) {
-  const f = useActionForm(resetPasswordSchema, resetPasswordAction);
+  const f = useActionForm(resetPasswordSchema, resetPasswordAction, {
+    check: passwordCheck('newPassword', () => ({ email, appName })),
+  });
   const newPassword = f.form.watch('newPassword') ?? '';
 
   return (
@@ -37,7 +41,7 @@ export function ResetPasswordForm({
         minLength={12}
         maxLength={512}
         error={f.errorFor('newPassword')}
-        hint={<PasswordStrength password={String(newPassword)} email={email} />}
+        hint={<PasswordStrength password={String(newPassword)} email={email} appName={appName} />}
         {...f.form.register('newPassword')}
       />
       {mfaRequired ? (

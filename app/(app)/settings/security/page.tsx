@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { recentEvents } from '@/lib/audit';
 import { requireSession } from '@/lib/auth/dal';
 import { listActiveSessions } from '@/lib/auth/sessions';
+import { env } from '@/lib/env';
 import { formatWhen } from '@/lib/format';
 import { mfaStatus } from '@/lib/mfa/factors';
 import { SignOutButton } from '../../sign-out-button';
@@ -45,7 +46,7 @@ export default async function SecuritySettingsPage() {
       </section>
       <TwoFactorPanel enabled={status.enabled} backupCodesLeft={status.backupCodesLeft} />
       <EmailPanel verified={session.emailVerified} mfaEnabled={status.enabled} />
-      <PasswordPanel email={session.email} />
+      <PasswordPanel email={session.email} appName={env().APP_NAME} />
       <DataPanel />
       <DeleteAccountPanel mfaEnabled={status.enabled} />
       <SessionsPanel sessions={sessions} currentId={session.id} />

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef } from 'react';
 import { ActionForm } from '@/components/action-form';
-import { PasswordStrength } from '@/components/password-strength';
+import { PasswordStrength, passwordCheck } from '@/components/password-strength';
 import { Alert } from '@/components/ui/alert';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -11,8 +11,10 @@ import { messages } from '@/lib/messages';
 import { changePasswordSchema } from '@/lib/validation/account';
 import { changePasswordAction } from './actions';
 
-export function PasswordPanel({ email }: { email: string }) {
-  const f = useActionForm(changePasswordSchema, changePasswordAction);
+export function PasswordPanel({ email, appName }: { email: string; appName: string }) {
+  const f = useActionForm(changePasswordSchema, changePasswordAction, {
+    check: passwordCheck('newPassword', () => ({ email, appName })),
+  });
   const newPassword = f.form.watch('newPassword') ?? '';
   const doneRef = useRef<HTMLDivElement>(null);
   const { state, form } = f;
@@ -51,7 +53,7 @@ export function PasswordPanel({ email }: { email: string }) {
           minLength={12}
           maxLength={512}
           error={f.errorFor('newPassword')}
-          hint={<PasswordStrength password={String(newPassword)} email={email} />}
+          hint={<PasswordStrength password={String(newPassword)} email={email} appName={appName} />}
           {...f.form.register('newPassword')}
         />
         <SubmitButton pending={f.pending} pendingLabel="Changing password…">
