@@ -38,8 +38,11 @@ export async function checkSecondFactor(
   const result = await guarded({ name: 'mfaAccount', id: userId }, async ({ remaining }) => {
     const factor = FACTORS[method];
     const passed = precheck ? await precheck() : true;
-    const normalized = passed ? factor.normalize(code) : null;
-    const spent: Spent | null = normalized ? await factor.spend(userId, normalized) : null;
+    const normalized = factor.normalize(code);
+    // A wrong password still checks the code, spending nothing: both refusals then take the same
+    // time, so timing does not tell which of the two was wrong.
+    if (!passed && normalized) await factor.check(userId, normalized);
+    const spent: Spent | null = passed && normalized ? await factor.spend(userId, normalized) : null;
     if (!spent) {
       await recordEvent('mfa_verify_failure', ctx, {
         userId,

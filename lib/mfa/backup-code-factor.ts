@@ -53,6 +53,23 @@ export async function backupCodesLeft(userId: string, executor?: Db): Promise<nu
  * Returns the number of codes left after a success, or null.
  */
 export async function spendBackupCode(userId: string, code: string): Promise<{ left: number } | null> {
+  const match = await matchBackupCode(userId, code);
+  if (!match) return null;
+  const database = await db();
+  const [spent] = await database
+    .update(backupCodes)
+    .set({ usedAt: new Date() })
+    .where(and(eq(backupCodes.id, match.id), isNull(backupCodes.usedAt)))
+    .returning({ id: backupCodes.id });
+  if (!spent) return null;
+  return { left: await backupCodesLeft(userId, database) };
+}
+
+/**
+ * The checking half of spendBackupCode, spending nothing: the unused code row it matches, or null.
+ * Step-up runs it when the password was already wrong, so both failures cost the same argon2 work.
+ */
+export async function matchBackupCode(userId: string, code: string): Promise<{ id: string } | null> {
   const normalized = normalizeBackupCode(code);
   if (!normalized) return null;
   const database = await db();
@@ -70,14 +87,7 @@ export async function spendBackupCode(userId: string, code: string): Promise<{ l
       break;
     }
   }
-  if (!match) return null;
-  const [spent] = await database
-    .update(backupCodes)
-    .set({ usedAt: new Date() })
-    .where(and(eq(backupCodes.id, match.id), isNull(backupCodes.usedAt)))
-    .returning({ id: backupCodes.id });
-  if (!spent) return null;
-  return { left: await backupCodesLeft(userId, database) };
+  return match ? { id: match.id } : null;
 }
 
 export const backupCodeFactor = {
@@ -87,4 +97,5 @@ export const backupCodeFactor = {
     const spent = await spendBackupCode(userId, normalized);
     return spent ? { method: 'backup', left: spent.left } : null;
   },
+  check: async (userId, normalized) => (await matchBackupCode(userId, normalized)) !== null,
 } as const satisfies SecondFactor;

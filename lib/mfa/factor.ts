@@ -19,4 +19,6 @@ export interface SecondFactor {
    * decrypt), which must not count as a guess.
    */
   spend(userId: string, normalized: string): Promise<Spent | null>;
+  /** The same check as spend, spending nothing (so a refusal for another reason costs the same). */
+  check(userId: string, normalized: string): Promise<boolean>;
 }

@@ -85,20 +85,9 @@ export async function completeEnrollment(userId: string, code: string): Promise<
  * two requests race. A decryption failure throws (a fault of ours, not a wrong code).
  */
 export async function spendTotpCode(userId: string, code: string): Promise<boolean> {
-  const normalized = normalizeTotpCode(code);
-  if (!normalized) return false;
+  const result = await checkTotpCode(userId, code);
+  if (!result) return false;
   const database = await db();
-  const [factor] = await database
-    .select({ secretEncrypted: totpFactors.secretEncrypted, lastUsedStep: totpFactors.lastUsedStep })
-    .from(totpFactors)
-    .where(and(eq(totpFactors.userId, userId), isNotNull(totpFactors.enabledAt)));
-  if (!factor) return false;
-  const result = await verifyTotp({
-    secret: (await readSecret(userId, factor.secretEncrypted)).secret,
-    code: normalized,
-    afterTimeStep: factor.lastUsedStep ?? undefined,
-  });
-  if (!result.valid) return false;
   const [spent] = await database
     .update(totpFactors)
     .set({ lastUsedStep: result.timeStep })
@@ -125,6 +114,26 @@ export async function spendTotpCode(userId: string, code: string): Promise<boole
  * so a set-up restarted meanwhile is never overwritten. Until every v1 row has been read, a v1
  * ciphertext is still unbound; a later version can stop reading v1 once none is left.
  */
+/**
+ * The checking half of spendTotpCode, spending nothing: the time step the code is for, or null.
+ * Step-up runs it when the password was already wrong, so both failures cost the same time.
+ */
+export async function checkTotpCode(userId: string, code: string): Promise<{ timeStep: number } | null> {
+  const normalized = normalizeTotpCode(code);
+  if (!normalized) return null;
+  const [factor] = await (await db())
+    .select({ secretEncrypted: totpFactors.secretEncrypted, lastUsedStep: totpFactors.lastUsedStep })
+    .from(totpFactors)
+    .where(and(eq(totpFactors.userId, userId), isNotNull(totpFactors.enabledAt)));
+  if (!factor) return null;
+  const result = await verifyTotp({
+    secret: (await readSecret(userId, factor.secretEncrypted)).secret,
+    code: normalized,
+    afterTimeStep: factor.lastUsedStep ?? undefined,
+  });
+  return result.valid ? { timeStep: result.timeStep } : null;
+}
+
 async function readSecret(userId: string, stored: string): Promise<{ secret: string; stored: string }> {
   const secret = decryptSecret(stored, userId);
   if (isCurrentFormat(stored)) return { secret, stored };
@@ -142,4 +151,5 @@ export const totpFactor = {
   normalize: normalizeTotpCode,
   spend: async (userId, normalized) =>
     (await spendTotpCode(userId, normalized)) ? { method: 'totp' } : null,
+  check: async (userId, normalized) => (await checkTotpCode(userId, normalized)) !== null,
 } as const satisfies SecondFactor;

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ctx } from '@/tests/helpers';
+import { setupIntegration } from '@/tests/integration';
+import { enrolledUser, freezeClock } from '@/tests/mfa';
+
+/** Every argon2id verification, counted: the work (and so the time) each answer costs. */
+const calls = vi.hoisted(() => ({ n: 0 }));
+vi.mock('@node-rs/argon2', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@node-rs/argon2')>();
+  return {
+    ...actual,
+    verify: (hashed: string, password: string) => {
+      calls.n++;
+      return actual.verify(hashed, password);
+    },
+  };
+});
+
+const { stepUp } = await import('./step-up');
+
+setupIntegration();
+afterEach(() => {
+  vi.useRealTimers();
+  calls.n = 0;
+});
+
+const WRONG_PASSWORD = 'definitely not the password';
+const WRONG_BACKUP = 'ZZZZZ-ZZZZZ';
+
+async function work(run: () => Promise<unknown>): Promise<number> {
+  calls.n = 0;
+  await run();
+  return calls.n;
+}
+
+describe('step-up answers in the same time whether the password or the code was wrong', () => {
+  it('a wrong password still checks the backup code (spending nothing): the same argon2 work as a wrong code', async () => {
+    freezeClock();
+    const user = await enrolledUser();
+    const wrongPassword = await work(() => stepUp(user.id, WRONG_PASSWORD, WRONG_BACKUP, ctx()));
+    const wrongCode = await work(() => stepUp(user.id, user.password, WRONG_BACKUP, ctx()));
+    expect(wrongPassword).toBe(wrongCode);
+    expect(wrongCode).toBe(1 + 10); // the password, then each of the ten unused codes
+
+    // And a right code with a wrong password is checked but not spent.
+    const code = user.backupCodes[0] ?? '';
+    expect(await stepUp(user.id, WRONG_PASSWORD, code, ctx())).toMatchObject({
+      ok: false,
+      kind: 'invalidCode',
+    });
+    expect(await stepUp(user.id, user.password, code, ctx())).toMatchObject({ ok: true, method: 'backup' });
+  });
+});
