@@ -2,6 +2,7 @@ import 'server-only';
 import { recordEvent } from '@/lib/audit';
 import { findCredentialsByEmail } from '@/lib/db/users';
 import { type RateLimited, type Refused, refused } from '@/lib/failure';
+import { ipBucket } from '@/lib/http/ip-bucket';
 import type { RequestContext } from '@/lib/http/request-context';
 import { isMfaEnabled } from '@/lib/mfa/factors';
 import { emailKey, guarded } from '@/lib/rate-limit';
@@ -26,7 +27,7 @@ export async function passwordSignIn(
   const result = await guarded(
     [
       { name: 'signInAccount', id: emailKey(email) },
-      { name: 'signInIp', id: ctx.ip },
+      { name: 'signInIp', id: ipBucket(ctx.ip) },
     ],
     async () => {
       const account = await findCredentialsByEmail(email);
