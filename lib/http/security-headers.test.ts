@@ -39,10 +39,18 @@ describe('contentSecurityPolicy', () => {
     expect(csp.get('style-src-attr')).toEqual(["'unsafe-inline'"]);
   });
 
-  it("adds 'unsafe-eval' in development only (React's dev build), and upgrade-insecure-requests over https only", () => {
-    expect(parse(contentSecurityPolicy({ ...production, dev: true })).get('script-src')).toContain(
+  it("relaxes in development only ('unsafe-eval' for React, inline <style> for Next's overlay)", () => {
+    const dev = parse(contentSecurityPolicy({ ...production, dev: true }));
+    expect(dev.get('script-src')).toEqual([
+      "'self'",
+      "'nonce-bm9uY2Utb25l'",
+      "'strict-dynamic'",
       "'unsafe-eval'",
-    );
+    ]);
+    expect(dev.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
+  });
+
+  it('asks for upgrade-insecure-requests over https only', () => {
     expect(parse(contentSecurityPolicy(production)).has('upgrade-insecure-requests')).toBe(false);
     expect(
       parse(contentSecurityPolicy({ ...production, https: true })).has('upgrade-insecure-requests'),

@@ -21,13 +21,15 @@ export type PageHeaderOptions = { nonce: string; https: boolean; dev: boolean };
  *   img-src/font-src limited to this origin they cannot send anything elsewhere.
  * - img-src data: for the authenticator QR code; base-uri 'none' so an injected <base> cannot
  *   move the app's relative URLs; form-action 'self' so an injected form cannot post elsewhere.
- * - Development only: 'unsafe-eval', which React's dev build needs for its error stacks.
+ * - Development only: 'unsafe-eval', which React's dev build needs for its error stacks, and
+ *   inline <style> without the nonce, which Next's dev overlay injects (a nonce in the directive
+ *   would make browsers ignore 'unsafe-inline').
  */
 export function contentSecurityPolicy({ nonce, https, dev }: PageHeaderOptions): string {
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
