@@ -3,8 +3,10 @@
 // socket's peer address from a spoofed header. Here the peer address is stamped into a header
 // the client cannot set (any incoming copy is overwritten), and with TRUST_PROXY_HOPS=0 the
 // client's X-Forwarded-* headers are dropped, so neither rate limits nor URLs trust them.
-import { createServer } from 'node:http';
+// Request bodies over the limit Next is given (lib/http/body-size-limit.cjs, the one source) are
+// answered 413 here, before Next reads them; Next would answer them with a 500.
 import nextEnv from '@next/env';
+import { createBodyLimitedServer } from './lib/http/body-limit.mjs';
 
 // Must match PEER_HEADER in lib/http/client-ip.ts.
 const PEER_HEADER = 'x-latchkey-peer';
@@ -38,7 +40,7 @@ function stamp(req) {
   }
 }
 
-const server = createServer((req, res) => {
+const server = createBodyLimitedServer((req, res) => {
   stamp(req);
   handle(req, res);
 });

@@ -15,10 +15,34 @@ export function uniqueEmail(tag = 'user'): string {
   return `${tag}-${randomUUID()}@example.com`;
 }
 
-/** A random address in the IPv6 unique-local range: 64 random bits, so no two tests share one. */
+/**
+ * A random /64 in the IPv6 unique-local range (fd00::/8, 56 random bits), and fresh addresses in
+ * it. Per-IP limits count a whole /64 as one client (lib/http/ip-bucket.ts), so every test gets
+ * its own /64, not only its own address.
+ */
+export function uniqueSlash64(): { prefix: string; address: () => string } {
+  const prefix = `fd${randomGroups(4).join(':').slice(2)}`;
+  return { prefix, address: () => `${prefix}:${randomGroups(4).join(':')}` };
+}
+
+/** The /64 right after `prefix` (same /48 for all but one in 65,536 prefixes): another client. */
+export function nextSlash64(prefix: string): string {
+  const groups = prefix.split(':');
+  const last = Number.parseInt(groups.pop() ?? '0', 16);
+  return [...groups, ((last + 1) & 0xffff).toString(16).padStart(4, '0')].join(':');
+}
+
+/** A random address in a /64 of its own, so no two tests share a per-IP budget. */
 export function uniqueIp(): string {
-  const groups = randomBytes(8).toString('hex').match(/.{4}/g) ?? [];
-  return `fd00::${groups.join(':')}`;
+  return uniqueSlash64().address();
+}
+
+function randomGroups(n: number): string[] {
+  return (
+    randomBytes(2 * n)
+      .toString('hex')
+      .match(/.{4}/g) ?? []
+  );
 }
 
 export function uniqueId(tag = 'id'): string {

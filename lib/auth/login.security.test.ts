@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ctx, FIFTEEN_MINUTES, pinClockToMidWindow, uniqueEmail, uniqueIp } from '@/tests/helpers';
+import {
+  ctx,
+  FIFTEEN_MINUTES,
+  nextSlash64,
+  pinClockToMidWindow,
+  uniqueEmail,
+  uniqueIp,
+  uniqueSlash64,
+} from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration } from '@/tests/integration';
 import { type PasswordSignInResult, passwordSignIn } from './login';
 
@@ -141,6 +149,32 @@ describe('attempt caps', () => {
 
     // The account was not charged for the refused attempt: from elsewhere it signs in at once.
     expect(await passwordSignIn(user.email, user.password, ctx())).toEqual({
+      ok: true,
+      userId: user.id,
+      mfaRequired: false,
+    });
+  });
+});
+
+describe('IPv6 rotation', () => {
+  it('50 failures from 50 addresses of one /64 spend the budget of the whole /64; the next /64 keeps its own', async () => {
+    // The attacker holds a /64 (every IPv6 customer does) and sends each guess from a new address.
+    const slash64 = uniqueSlash64();
+    for (let batch = 0; batch < 5; batch++) {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => passwordSignIn(uniqueEmail(), WRONG, ctx(slash64.address()))),
+      );
+      expect(results).toEqual(Array(10).fill({ ok: false, kind: 'invalidCredentials' }));
+    }
+    const user = await makeUser();
+    const fresh = slash64.address();
+    expectRateLimited(await passwordSignIn(user.email, user.password, ctx(fresh)));
+    // The audit row keeps the full address, not the /64.
+    expect((await auditRowsFromIp(fresh)).map((r) => r.detail)).toEqual([{ limiter: 'signInIp' }]);
+
+    // A neighbouring /64 (same /48) is another customer: not charged.
+    const neighbour = `${nextSlash64(slash64.prefix)}:1:2:3:4`;
+    expect(await passwordSignIn(user.email, user.password, ctx(neighbour))).toEqual({
       ok: true,
       userId: user.id,
       mfaRequired: false,

@@ -2,6 +2,7 @@ import 'server-only';
 import { recordEvent } from '@/lib/audit';
 import { findCredentialsByEmail } from '@/lib/db/users';
 import { type RateLimited, type Refused, refused } from '@/lib/failure';
+import { ipBucket } from '@/lib/http/ip-bucket';
 import type { RequestContext } from '@/lib/http/request-context';
 import { isMfaEnabled } from '@/lib/mfa/factors';
 import { emailKey, guarded, type Limit } from '@/lib/rate-limit';
@@ -29,12 +30,12 @@ export async function passwordSignIn(
   // known browser's own; and the IP's across accounts.
   const failures: Limit[] = [
     device ? { name: 'signInDevice', id: device } : { name: 'signInAccount', id: emailKey(email) },
-    { name: 'signInIp', id: ctx.ip },
+    { name: 'signInIp', id: ipBucket(ctx.ip) },
   ];
   // Every verification, right or wrong: argon2id is the expensive part whatever the answer.
   const verifications: Limit[] = [
     { name: 'passwordVerifyAccount', id: emailKey(email) },
-    { name: 'passwordVerifyIp', id: ctx.ip },
+    { name: 'passwordVerifyIp', id: ipBucket(ctx.ip) },
   ];
   const result = await guarded(
     verifications,

@@ -5,7 +5,7 @@ import { appLink } from '@/lib/email/links';
 import { listOutbox } from '@/lib/email/outbox';
 import { messages } from '@/lib/messages';
 import { mfaStatus } from '@/lib/mfa/factors';
-import { ctx, shown, uniqueEmail, uniqueIp } from '@/tests/helpers';
+import { ctx, shown, uniqueEmail, uniqueIp, uniqueSlash64 } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration } from '@/tests/integration';
 import { advanceSteps, codeNow, enrolledUser, freezeClock, tablesContaining, wrongCode } from '@/tests/mfa';
 import { tempOutbox } from '@/tests/outbox';
@@ -121,6 +121,15 @@ describe('asking for a link does not tell whether an account exists', () => {
     expect(await mailsTo(addresses[20] ?? '')).toHaveLength(0);
     // Another IP is not affected.
     expect(await requestPasswordReset(uniqueEmail('other'), ctx())).toEqual(OK);
+  });
+
+  it('IPv6 rotation: 20 requests from 20 addresses of one /64 spend the budget of the whole /64', async () => {
+    const slash64 = uniqueSlash64();
+    const results = [];
+    for (let i = 0; i < 21; i++)
+      results.push(await requestPasswordReset(uniqueEmail('spray'), ctx(slash64.address())));
+    expect(results.filter((r) => r.ok)).toHaveLength(20);
+    expect(results[20]).toMatchObject({ ok: false, kind: 'rate_limited' });
   });
 
   it('a mail failure is the same error for known and unknown, logs no address, and gives the attempt back', async () => {

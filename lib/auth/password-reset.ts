@@ -11,6 +11,7 @@ import { sendSecurityNotice } from '@/lib/email/notices';
 import { sendMail } from '@/lib/email/send';
 import { env } from '@/lib/env';
 import { type RateLimited, type Refused, refused } from '@/lib/failure';
+import { ipBucket } from '@/lib/http/ip-bucket';
 import type { RequestContext } from '@/lib/http/request-context';
 import type { MessageKey } from '@/lib/messages';
 import { guessMethod, isMfaEnabled } from '@/lib/mfa/factors';
@@ -33,7 +34,7 @@ export type RequestResetResult = { ok: true } | RateLimited | Refused<'mailFaile
  */
 export async function requestPasswordReset(email: string, ctx: RequestContext): Promise<RequestResetResult> {
   const result = await guarded(
-    { name: 'passwordResetIp', id: ctx.ip },
+    { name: 'passwordResetIp', id: ipBucket(ctx.ip) },
     () =>
       guarded(
         { name: 'passwordResetAddress', id: emailKey(email) },

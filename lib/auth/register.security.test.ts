@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LIMITS } from '@/lib/rate-limit';
-import { ctx, pinClockToMidWindow, uniqueEmail, uniqueIp } from '@/tests/helpers';
+import { ctx, nextSlash64, pinClockToMidWindow, uniqueEmail, uniqueIp, uniqueSlash64 } from '@/tests/helpers';
 import { auditRowsFromIp, setupIntegration, usersWithEmail } from '@/tests/integration';
 import { registerUser } from './register';
 
@@ -26,23 +26,27 @@ describe('registration races and limits', () => {
     expect((await auditRowsFromIp(ip)).filter((r) => r.type === 'registered')).toHaveLength(1);
   });
 
-  it(`allows ${LIMITS.register.tokens} registrations an hour from one IP (at least 20, for QA), then refuses`, async () => {
+  it(`allows ${LIMITS.register.tokens} registrations an hour from one IP (at least 20, for QA), then refuses, also under IPv6 rotation`, async () => {
     const now = pinClockToMidWindow(HOUR);
-    const ip = uniqueIp();
+    // Half from one address, half from fresh addresses of its /64 (IPv6 rotation): one budget.
+    const slash64 = uniqueSlash64();
+    const ip = slash64.address();
     const results = [];
     for (let i = 0; i < LIMITS.register.tokens; i++)
-      results.push(await registerUser(uniqueEmail(), PASSWORD, ctx(ip)));
+      results.push(await registerUser(uniqueEmail(), PASSWORD, ctx(i % 2 ? slash64.address() : ip)));
     expect(results.filter((r) => r.ok)).toHaveLength(LIMITS.register.tokens);
 
     const email = uniqueEmail();
-    const refused = await registerUser(email, PASSWORD, ctx(ip));
+    const refused = await registerUser(email, PASSWORD, ctx(slash64.address()));
     expect(refused).toMatchObject({ ok: false, kind: 'rate_limited' });
     if (!refused.ok && 'retryAt' in refused) {
       expect(refused.retryAt).toBeGreaterThan(now);
       expect(refused.retryAt).toBeLessThanOrEqual(now + HOUR);
     }
     expect(await usersWithEmail(email)).toHaveLength(0);
-    // Another address is not affected.
+    // Another address is not affected, nor the neighbouring /64.
     expect((await registerUser(uniqueEmail(), PASSWORD, ctx())).ok).toBe(true);
+    const neighbour = `${nextSlash64(slash64.prefix)}::1`;
+    expect((await registerUser(uniqueEmail(), PASSWORD, ctx(neighbour))).ok).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import 'server-only';
 import { createUser, type UserDTO } from '@/lib/db/users';
 import { type RateLimited, type Refused, refused } from '@/lib/failure';
+import { ipBucket } from '@/lib/http/ip-bucket';
 import type { RequestContext } from '@/lib/http/request-context';
 import type { MessageKey } from '@/lib/messages';
 import { guarded } from '@/lib/rate-limit';
@@ -24,7 +25,7 @@ export async function registerUser(
 
   // Every account created counts against the IP, a taken address too (it still cost a hash).
   return guarded(
-    { name: 'register', id: ctx.ip },
+    { name: 'register', id: ipBucket(ctx.ip) },
     async () => {
       const user = await createUser(email, await hashPassword(password), ctx);
       return user ? ({ ok: true, user } as const) : refused('emailTaken', 'email');

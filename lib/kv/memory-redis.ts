@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Requester, UpstashRequest, UpstashResponse } from '@upstash/redis';
+import { ExpiryHeap } from './expiry-heap';
 
 /**
  * An in-process stand-in for Redis, spoken to through @upstash/redis's Requester interface, so
@@ -10,6 +11,10 @@ import type { Requester, UpstashRequest, UpstashResponse } from '@upstash/redis'
  * carried out by the equivalent code below. An unknown script is an error, never a silent pass;
  * the store tests run the real Ratelimit against this store and would fail on an upgrade that
  * changed a script.
+ *
+ * Expired keys are also removed without being read (as Redis does): every key with a deadline
+ * waits in a heap, and a sweep takes out those whose deadline has passed. Otherwise each distinct
+ * id ever counted (one per IP, per address tried) would stay in memory for good.
  */
 type Entry = { value: string; expiresAt: number | null };
 type Arg = string | number | null;
@@ -18,14 +23,26 @@ const FIXED_WINDOW_LIMIT = 'b2efc02798c8e9b471a10f9b1d5745db89923ff3';
 const FIXED_WINDOW_REMAINING = '823cb2a5a902d69681244f5e28e5ebb8f2a89edd';
 const RESET_TOKENS = '54bd274ddc59fb3be0f42deee2f64322a10e2b50';
 
+/** How often the sweep runs while any key has a deadline; at most this late, expired keys go. */
+const SWEEP_EVERY_MS = 1_000;
+/** Keys one sweep may remove before yielding the event loop; the rest follow right after. */
+const SWEEP_BATCH = 5_000;
+
 class CommandError extends Error {}
 
 export class MemoryRedis implements Requester {
   private data = new Map<string, Entry>();
+  private deadlines = new ExpiryHeap();
+  private sweepTimer: ReturnType<typeof setTimeout> | undefined;
   private now: () => number;
 
   constructor(options: { now?: () => number } = {}) {
     this.now = options.now ?? Date.now;
+  }
+
+  /** Keys held, expired ones not yet swept included: what the store costs in memory. */
+  get size(): number {
+    return this.data.size;
   }
 
   async request<TResult = unknown>(req: UpstashRequest): Promise<UpstashResponse<TResult>> {
@@ -56,6 +73,43 @@ export class MemoryRedis implements Requester {
     return entry;
   }
 
+  /** Give a key a deadline: the sweep will remove it then, read or not. */
+  private expireAt(key: string, entry: Entry, at: number): void {
+    entry.expiresAt = at;
+    this.deadlines.push({ at, key });
+    this.scheduleSweep(SWEEP_EVERY_MS);
+  }
+
+  /**
+   * A timer only while some key has a deadline (unref'd: it never keeps the process alive), so an
+   * idle store, or one no longer referenced, costs nothing.
+   */
+  private scheduleSweep(delayMs: number): void {
+    if (this.sweepTimer || this.deadlines.size === 0) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = undefined;
+      const finished = this.sweep();
+      this.scheduleSweep(finished ? SWEEP_EVERY_MS : 0);
+    }, delayMs);
+    this.sweepTimer.unref?.();
+  }
+
+  /**
+   * Remove keys whose deadline has passed: O(log n) per deadline due, none for the others. A heap
+   * entry whose key was deleted or given a later deadline since is dropped without effect (the
+   * later deadline has an entry of its own). Returns false when it stopped at SWEEP_BATCH.
+   */
+  private sweep(): boolean {
+    const now = this.now();
+    for (let i = 0; i < SWEEP_BATCH; i++) {
+      const due = this.deadlines.popDue(now);
+      if (!due) return true;
+      const entry = this.data.get(due.key);
+      if (entry && entry.expiresAt !== null && entry.expiresAt <= now) this.data.delete(due.key);
+    }
+    return false;
+  }
+
   private get(key: string): string | null {
     return this.live(key)?.value ?? null;
   }
@@ -72,7 +126,7 @@ export class MemoryRedis implements Requester {
   private pexpire(key: string, ms: number): number {
     const entry = this.live(key);
     if (!entry) return 0;
-    entry.expiresAt = this.now() + ms;
+    this.expireAt(key, entry, this.now() + ms);
     return 1;
   }
 
@@ -112,6 +166,7 @@ export class MemoryRedis implements Requester {
       case 'flushdb':
       case 'flushall':
         this.data.clear();
+        this.deadlines.clear();
         return 'OK';
       case 'evalsha':
         return this.evalScript(rest[0] ?? '', rest.slice(1), 'NOSCRIPT No matching script');
@@ -138,7 +193,9 @@ export class MemoryRedis implements Requester {
       else throw new CommandError(`ERR unsupported SET option '${opts[i]}'`);
     }
     if (nx && this.live(key)) return null;
-    this.data.set(key, { value, expiresAt });
+    const entry: Entry = { value, expiresAt: null };
+    this.data.set(key, entry);
+    if (expiresAt !== null) this.expireAt(key, entry, expiresAt);
     return 'OK';
   }
 

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { messages } from '@/lib/messages';
 import { currentPasswordField, emailField, newPasswordField } from './fields';
 import { anyCodeField } from './mfa';
+import { z } from './zod';
 
 export const changePasswordSchema = z
   .object({ currentPassword: currentPasswordField, newPassword: newPasswordField })

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { CALLBACK_URL_MAX } from '@/lib/auth/callback-url';
 import { messages } from '@/lib/messages';
 import { checkboxField, currentPasswordField, emailField, newPasswordField } from './fields';
+import { z } from './zod';
 
 export const registerSchema = z
   .object({

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { messages } from '@/lib/messages';
 import { PASSWORD_MAX, PASSWORD_MIN } from '@/lib/password-limits';
+import { z } from './zod';
 
 /**
  * Field schemas shared by forms (client) and actions (server). Pure zod: safe in any bundle.

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { CALLBACK_URL_MAX } from '@/lib/auth/callback-url';
 import { messages } from '@/lib/messages';
 import { normalizeBackupCode, normalizeTotpCode } from '@/lib/mfa/code-shapes';
 import { currentPasswordField } from './fields';
+import { z } from './zod';
 
 /**
  * Shape checks only (client and server). The factors' own normalisation decides the shape, so a

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { optionalCodeField } from './account';
 import { emailField, newPasswordField } from './fields';
+import { z } from './zod';
 
 export const forgotPasswordSchema = z.object({ email: emailField });
 
