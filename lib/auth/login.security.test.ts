@@ -170,7 +170,7 @@ describe('IPv6 rotation', () => {
     const fresh = slash64.address();
     expectRateLimited(await passwordSignIn(user.email, user.password, ctx(fresh)));
     // The audit row keeps the full address, not the /64.
-    expect((await auditRowsFromIp(fresh)).map((r) => r.detail)).toEqual([{ limiter: 'signInIp' }]);
+    expect((await auditRowsFromIp(fresh)).map((r) => r.detail)).toEqual([{ limiter: 'signInIp', count: 1 }]);
 
     // A neighbouring /64 (same /48) is another customer: not charged.
     const neighbour = `${nextSlash64(slash64.prefix)}:1:2:3:4`;
