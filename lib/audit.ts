@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, notInArray, sql } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import { auditEvents, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
@@ -79,7 +79,21 @@ export async function recordEvent(
           detail: sql`jsonb_set(${auditEvents.detail}, '{count}', to_jsonb(coalesce((${auditEvents.detail}->>'count')::int, 1) + 1))`,
         })
         .where(
-          sql`${auditEvents.id} = (select ${auditEvents.id} from ${auditEvents} where ${auditEvents.userId} = ${userId} and ${auditEvents.type} = ${type} and ${auditEvents.createdAt} > ${new Date(Date.now() - FOLD_WINDOW_MS)} order by ${auditEvents.createdAt} desc limit 1)`,
+          inArray(
+            auditEvents.id,
+            tx
+              .select({ id: auditEvents.id })
+              .from(auditEvents)
+              .where(
+                and(
+                  eq(auditEvents.userId, userId),
+                  eq(auditEvents.type, type),
+                  gt(auditEvents.createdAt, new Date(Date.now() - FOLD_WINDOW_MS)),
+                ),
+              )
+              .orderBy(desc(auditEvents.createdAt))
+              .limit(1),
+          ),
         )
         .returning({ id: auditEvents.id });
       if (row) return true;
