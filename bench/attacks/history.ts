@@ -96,8 +96,8 @@ export const noticeFlood: Attack = {
         unverified.mails <= 1,
       figures:
         `password changed A→B→A ${ROUND_TRIPS} times: verified address ${verified.changes} changes, ` +
-        `${verified.mails} "password was changed" mails (at most 3); never-verified address ` +
-        `${unverified.changes} changes, ${unverified.mails} mails (at most 1)`,
+        `${verified.mails} "password was changed" mail(s) (at most 3); never-verified address ` +
+        `${unverified.changes} changes, ${unverified.mails} mail(s) (at most 1)`,
     };
   },
 };

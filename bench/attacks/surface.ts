@@ -170,10 +170,12 @@ export const weakPasswords: Attack = {
       figures:
         `${answers.length - accepted.length} of ${answers.length} refused at registration` +
         (accepted.length ? `; ACCEPTED: ${accepted.map((a) => a.password).join(', ')}` : '') +
-        `; refusals: ${answers
-          .filter((a) => !a.accepted)
-          .map((a) => `${a.password} ("${a.said}")`)
-          .join(', ')}`,
+        `; refusals: ${
+          answers
+            .filter((a) => !a.accepted)
+            .map((a) => `${a.password} ("${a.said}")`)
+            .join(', ') || 'none'
+        }`,
     };
   },
 };
