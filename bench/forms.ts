@@ -4,12 +4,19 @@
 // sign-in or registration answers 303 with the session cookie. Forms that only work after
 // hydration are driven the way the hydrated page does it: callServerAction.
 import { createRequire } from 'node:module';
+import { alerts, decodeEntities } from './html';
 
 export const SESSION_COOKIE = 'latchkey.session';
 
-/** Cookies kept across requests, as a browser keeps them (one origin, names only). */
+/**
+ * A browser's cookies, kept across requests as a browser keeps them (one origin, names only), and
+ * optionally where the browser is: `from`, a client address sent as X-Forwarded-For, which the
+ * bench server (trusting one proxy hop) takes as the client's IP.
+ */
 export class CookieJar {
   private readonly values = new Map<string, string>();
+
+  constructor(readonly from?: string) {}
 
   /** Take every Set-Cookie of `response`; an emptied or expired cookie is dropped. */
   update(response: Response): void {
@@ -34,27 +41,29 @@ export class CookieJar {
     return this.values.get(name);
   }
 
+  set(name: string, value: string): void {
+    this.values.set(name, value);
+  }
+
+  delete(name: string): void {
+    this.values.delete(name);
+  }
+
+  names(): string[] {
+    return [...this.values.keys()];
+  }
+
   header(): string {
     return [...this.values].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
-  /** Request headers carrying the jar (none when it is empty). */
+  /** Request headers carrying the jar (no cookie header when it is empty) and its client address. */
   headers(): Record<string, string> {
-    return this.values.size ? { cookie: this.header() } : {};
+    return {
+      ...(this.values.size ? { cookie: this.header() } : {}),
+      ...(this.from ? { 'x-forwarded-for': this.from } : {}),
+    };
   }
-}
-
-const ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, code: string) => {
-    if (code[0] === '#') {
-      const n =
-        code[1] === 'x' || code[1] === 'X' ? Number.parseInt(code.slice(2), 16) : Number(code.slice(1));
-      return Number.isFinite(n) ? String.fromCodePoint(n) : whole;
-    }
-    return ENTITIES[code.toLowerCase()] ?? whole;
-  });
 }
 
 function attribute(tag: string, name: string): string | undefined {
@@ -148,13 +157,11 @@ export function expectSignedIn(
 ): string {
   if (result.status === 303 && result.location === location && result.sessionCookie)
     return result.sessionCookie;
-  const alerts = [...result.body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:div|p|span)>/g)]
-    .map((m) => decodeEntities((m[1] ?? '').replace(/<[^>]*>/g, '')).trim())
-    .filter(Boolean);
+  const said = alerts(result.body);
   throw new Error(
     `${what}: expected 303 to ${location} with a ${SESSION_COOKIE} cookie, got ${result.status}` +
       `${result.location ? ` to ${result.location}` : ''}${result.sessionCookie ? '' : ', no session cookie'}` +
-      `${alerts.length ? `; the page says: ${alerts.join(' | ')}` : ''}`,
+      `${said.length ? `; the page says: ${said.join(' | ')}` : ''}`,
   );
 }
 
@@ -163,6 +170,36 @@ export function expectSignedIn(
 const { encodeReply } = createRequire(__filename)(
   'next/dist/compiled/react-server-dom-turbopack/client.node',
 ) as { encodeReply: (value: unknown) => Promise<string | FormData> };
+
+/** Server-action arguments as the hydrated page sends them (React's encodeReply). */
+export function encodeActionArgs(args: unknown[]): Promise<string | FormData> {
+  return encodeReply(args);
+}
+
+/**
+ * POST `body` to the page at `url` as a call of server action `actionId` (the `Next-Action`
+ * header the hydrated page sends), with the jar's cookies and client address; the raw answer.
+ */
+export function postServerAction(
+  url: string,
+  actionId: string,
+  body: BodyInit,
+  jar?: CookieJar,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    body,
+    redirect: 'manual',
+    headers: {
+      accept: 'text/x-component',
+      'next-action': actionId,
+      origin: new URL(url).origin,
+      ...headers,
+      ...jar?.headers(),
+    },
+  });
+}
 
 /**
  * Call a server action as the hydrated page does (what a form whose action is a client function
@@ -176,17 +213,7 @@ export async function callServerAction(
   args: unknown[],
   jar: CookieJar,
 ): Promise<{ status: number; result: unknown }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    body: await encodeReply(args),
-    redirect: 'manual',
-    headers: {
-      accept: 'text/x-component',
-      'next-action': actionId,
-      origin: new URL(url).origin,
-      ...jar.headers(),
-    },
-  });
+  const response = await postServerAction(url, actionId, await encodeReply(args), jar);
   jar.update(response);
   const body = Buffer.from(await response.arrayBuffer());
   const type = response.headers.get('content-type') ?? '';

@@ -35,21 +35,53 @@ function buildHasRoute(route: string): boolean {
   }
 }
 
-/**
- * The id of a server action in the production build, from Next.js's server reference manifest,
- * for actions that no server-rendered form names (see callServerAction in bench/forms.ts).
- */
-export function serverActionId(filename: string, exportedName: string): string {
+export type ServerAction = {
+  id: string;
+  /** The module, relative to Turbopack's root (the project, or a folder above it). */
+  filename: string;
+  exportedName: string;
+  /** The pages that load it, as app-directory entries (`app/(auth)/login/page`). */
+  pages: string[];
+};
+
+let actions: ServerAction[] | undefined;
+
+/** Every server action of the production build, from Next.js's server reference manifest. */
+export function serverActions(): ServerAction[] {
+  actions ??= readServerActions();
+  return actions;
+}
+
+function readServerActions(): ServerAction[] {
   const path = join(ROOT, '.next', 'server', 'server-reference-manifest.json');
-  let manifest: { node?: Record<string, { filename?: string; exportedName?: string }> };
+  let manifest: {
+    node?: Record<string, { filename?: string; exportedName?: string; workers?: Record<string, unknown> }>;
+  };
   try {
     manifest = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new Error(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const ids = Object.entries(manifest.node ?? {})
-    .filter(([, entry]) => entry.filename === filename && entry.exportedName === exportedName)
-    .map(([id]) => id);
+  return Object.entries(manifest.node ?? {}).map(([id, entry]) => ({
+    id,
+    filename: entry.filename ?? '',
+    exportedName: entry.exportedName ?? '',
+    pages: Object.keys(entry.workers ?? {}),
+  }));
+}
+
+/**
+ * The id of a server action in the production build, for actions that no server-rendered form
+ * names (see callServerAction in bench/forms.ts). `filename` is relative to the project; the
+ * manifest's is relative to Turbopack's root, which may sit above the project.
+ */
+export function serverActionId(filename: string, exportedName: string): string {
+  const ids = serverActions()
+    .filter(
+      (a) =>
+        (a.filename === filename || a.filename.endsWith(`/${filename}`)) && a.exportedName === exportedName,
+    )
+    .map((a) => a.id);
   if (ids.length !== 1) {
     throw new Error(
       `the production build has ${ids.length} server actions ${exportedName} in ${filename} (expected 1; ` +
