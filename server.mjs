@@ -7,6 +7,7 @@
 // answered 413 here, before Next reads them; Next would answer them with a 500.
 import nextEnv from '@next/env';
 import { createBodyLimitedServer } from './lib/http/body-limit.mjs';
+import { refuseUndecodablePath } from './lib/http/decodable-path.mjs';
 
 // Must match PEER_HEADER in lib/http/client-ip.ts.
 const PEER_HEADER = 'x-latchkey-peer';
@@ -41,6 +42,7 @@ function stamp(req) {
 }
 
 const server = createBodyLimitedServer((req, res) => {
+  if (refuseUndecodablePath(req, res)) return;
   stamp(req);
   handle(req, res);
 });

@@ -139,3 +139,12 @@ test('no Auth.js route is mounted: nothing under /api/auth can read, extend or k
   expect((await request.post('/api/auth/signout')).status()).toBe(404);
   expect((await request.post('/api/auth/callback/credentials')).status()).toBe(404);
 });
+
+test('a path that does not percent-decode gets 400 from our server, not a 500 from Next', async ({
+  request,
+}) => {
+  for (const path of ['/undo/%', '/reset-password/%E0%A4%A', '/verify-email/%FF']) {
+    expect((await request.get(path)).status(), path).toBe(400);
+  }
+  expect((await request.get('/login')).status()).toBe(200);
+});

@@ -64,6 +64,19 @@ describe('validatedAction: malformed input gets field errors, never a throw', ()
     expect(JSON.stringify(state)).not.toContain('secret-password');
   });
 
+  it("called with anything but a form (another page's form encoding, a hand-made call): refused, not a 500", async () => {
+    const seen = vi.fn(async () => ({ ok: true }));
+    const action = validatedAction(loginSchema, {}, seen);
+    for (const args of [undefined, 'text', { email: 'a@b.c' }, ['$K1'], 42]) {
+      const state = await action({ ok: false }, args as unknown as FormData);
+      expect(state).toEqual({
+        ok: false,
+        error: 'This request could not be read. Reload the page and try again.',
+      });
+    }
+    expect(seen).not.toHaveBeenCalled();
+  });
+
   it('a bug in the handler becomes a generic error without the input', async () => {
     const action = validatedAction(loginSchema, { echo: ['email'] }, async () => {
       throw new Error('database exploded');

@@ -39,6 +39,9 @@ export function validatedAction<S extends ObjectSchema, X extends object = objec
 ) {
   type T = ActionState<X>;
   return async (_prev: T, formData: FormData): Promise<T> => {
+    // Callable by anyone with any arguments (a form of another page, a hand-made call): only a
+    // form's data is read; anything else is a request this action does not answer.
+    if (!(formData instanceof FormData)) return { ok: false, error: messages.badRequest } as T;
     const raw = readFields(schema, formData);
     const values = echo(raw, options.echo ?? []);
     const parsed = schema.safeParse(raw);

@@ -50,6 +50,7 @@ export const messages = {
   accountDeleted: 'Your account and everything in it were deleted.',
   mailFailed: 'We could not send the email just now. Please try again in a few minutes.',
   serverError: 'Something went wrong on our side. Nothing was changed; please try again.',
+  badRequest: 'This request could not be read. Reload the page and try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',
   undoLinkInvalid:
     'This link is invalid, already used, or expired. If someone else changed your account, reset your password now.',

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { inspectUndoLink } from '@/lib/auth/undo';
-import { messages } from '@/lib/messages';
 import { UndoForm } from './undo-form';
 
 // The token is a secret: not sent on as a Referer, not indexed.
@@ -36,11 +35,11 @@ export default async function UndoPage({ params }: { params: Promise<{ token: st
             <li>Sign out every session of your account, including the one that made the change.</li>
           </ul>
           <p className="muted">It does not sign you in. Afterwards, choose a new password.</p>
-          <UndoForm token={token} />
         </>
-      ) : (
-        <p role="alert">{messages.undoLinkInvalid}</p>
-      )}
+      ) : null}
+      {/* Always the form: without JavaScript its answer arrives on this page after the link is
+          spent, and must show that answer, not "invalid". */}
+      <UndoForm token={token} live={kind !== null} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useActionState, useEffect, useRef } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { initialState } from '@/lib/action-state';
+import { messages } from '@/lib/messages';
 import { type UndoState, undoAction } from './actions';
 
 const DONE: Record<'mfa_enabled' | 'email_change', string> = {
@@ -14,7 +15,7 @@ const DONE: Record<'mfa_enabled' | 'email_change', string> = {
 };
 
 /** A button, not an automatic GET: mail scanners open links and must not spend the token. */
-export function UndoForm({ token }: { token: string }) {
+export function UndoForm({ token, live }: { token: string; live: boolean }) {
   const [state, undo, pending] = useActionState<UndoState, FormData>(undoAction, initialState);
   const doneRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -30,6 +31,7 @@ export function UndoForm({ token }: { token: string }) {
       </div>
     );
   }
+  if (!live && !state.error) return <p role="alert">{messages.undoLinkInvalid}</p>;
   return (
     <form action={undo} className="form">
       {state.error ? <Alert>{state.error}</Alert> : null}

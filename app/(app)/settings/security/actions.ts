@@ -77,6 +77,7 @@ export const disableAction = authenticatedAction(
 
 /** Sign out one other session of this account (a form without state: the page re-renders). */
 export async function revokeSessionAction(formData: FormData): Promise<void> {
+  if (!(formData instanceof FormData)) return;
   const session = await getSession();
   const parsed = revokeSessionSchema.safeParse({ sessionId: formData.get('sessionId') });
   if (!session || !parsed.success || parsed.data.sessionId === session.id) return;
