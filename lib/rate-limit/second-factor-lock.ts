@@ -1,5 +1,5 @@
 import 'server-only';
-import { store } from '@/lib/kv';
+import { lockedUntil, startLock } from './lock';
 
 /**
  * The second step's lock. The `mfaAccount` limiter counts failures in fixed 15-minute windows;
@@ -7,17 +7,14 @@ import { store } from '@/lib/kv';
  * whenever in the window it came (so 20 guesses cannot straddle a window edge).
  */
 const SECOND_FACTOR_LOCK_MS = 15 * 60 * 1000;
-const lockKey = (userId: string) => `latchkey:mfa-lock:${userId}`;
 
 /** When the account's second step opens again; null while it is not locked. */
-export async function secondFactorLockedUntil(userId: string): Promise<number | null> {
-  const until = Number(await store().redis.get<number | string>(lockKey(userId)));
-  return Number.isFinite(until) && until > Date.now() ? until : null;
+export function secondFactorLockedUntil(userId: string): Promise<number | null> {
+  return lockedUntil('mfaAccount', userId);
 }
 
-/** Lock the step; a lock already running keeps its end (NX). Returns when it ends. */
+/** Lock the step; a lock already running keeps its end. Returns when it ends. */
 export async function lockSecondFactor(userId: string): Promise<number> {
-  const until = Date.now() + SECOND_FACTOR_LOCK_MS;
-  await store().redis.set(lockKey(userId), String(until), { px: SECOND_FACTOR_LOCK_MS, nx: true });
-  return (await secondFactorLockedUntil(userId)) ?? until;
+  await startLock('mfaAccount', userId, SECOND_FACTOR_LOCK_MS);
+  return (await lockedUntil('mfaAccount', userId)) ?? Date.now() + SECOND_FACTOR_LOCK_MS;
 }
