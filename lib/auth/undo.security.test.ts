@@ -118,7 +118,17 @@ describe('a stolen session asks to move the account: the old address hears at on
     const confirm = await linkToken(next, /Confirm your new email address/, '/verify-email/');
     expect(await confirmEmailChange(confirm, ctx())).toEqual({ ok: true, email: next });
 
+    // Meanwhile the intruder, now holding the address, asked for a reset link there.
+    const { requestPasswordReset, resetPassword } = await import('./password-reset');
+    expect(await requestPasswordReset(next, ctx())).toEqual({ ok: true });
+    const reset = await linkToken(next, /Reset your/, '/reset-password/');
+
     expect(await undoChange(undo, ctx())).toMatchObject({ ok: true, kind: 'email_change' });
+    // That link died with the undo: the account cannot be taken straight back.
+    expect(await resetPassword(reset, 'an intruders new passphrase 42', undefined, ctx())).toMatchObject({
+      ok: false,
+      kind: 'resetLinkInvalid',
+    });
     const row = await userRow(user.email);
     expect(row?.id).toBe(user.id);
     expect(row?.emailVerifiedAt).toBeInstanceOf(Date);

@@ -63,11 +63,15 @@ export async function undoChange(token: unknown, ctx: RequestContext): Promise<U
     if (mfa) {
       await tx.delete(backupCodes).where(eq(backupCodes.userId, mfa.userId));
       await tx.delete(totpFactors).where(eq(totpFactors.userId, mfa.userId));
+      // Every link that acts on the account goes too: the owner asks for a fresh reset next.
+      await revokeEmailTokens(mfa.userId, undefined, tx);
       return { kind: 'mfa_enabled' as const, userId: mfa.userId };
     }
     const email = await redeemEmailToken(token, 'undo_email_change', tx);
     if (!email?.newEmail) return null;
-    await revokeEmailTokens(email.userId, ['change_email'], tx);
+    // The pending change, and any link mailed to the intruder's address once it was the account's
+    // (a reset link asked for there would take the account straight back).
+    await revokeEmailTokens(email.userId, undefined, tx);
     const [taken] = await tx
       .select({ id: users.id })
       .from(users)
