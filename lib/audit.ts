@@ -103,6 +103,8 @@ export async function recordEvent(
         ipAddress: ctx.ip,
         userAgent: ctx.userAgent,
         detail: { ...options.detail, count: 1 },
+        // The application's clock, the one the fold window above is measured with.
+        createdAt: new Date(),
       });
       return true;
     });
@@ -116,6 +118,7 @@ export async function recordEvent(
     ipAddress: ctx.ip,
     userAgent: ctx.userAgent,
     detail: options.detail ?? {},
+    createdAt: new Date(),
   });
 }
 

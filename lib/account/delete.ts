@@ -37,6 +37,7 @@ export async function deleteAccount(
       userId: null,
       ipAddress: ctx.ip,
       userAgent: ctx.userAgent,
+      createdAt: new Date(),
     });
     return row;
   });

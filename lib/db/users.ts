@@ -75,6 +75,8 @@ export async function createUser(
       userId: user.id,
       ipAddress: ctx.ip,
       userAgent: ctx.userAgent,
+      // The application's clock, as every audit event (lib/audit.ts), so they order as they happened.
+      createdAt: new Date(),
     });
     return user;
   });
