@@ -6,7 +6,7 @@ import { createSession, validateSession } from '@/lib/auth/sessions';
 import { listOutbox } from '@/lib/email/outbox';
 import { messages } from '@/lib/messages';
 import { createChallenge } from '@/lib/mfa/challenge';
-import { ctx, shown, uniqueEmail, uniqueIp } from '@/tests/helpers';
+import { ctx, shown, uniqueEmail, uniqueId, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration, usersWithEmail } from '@/tests/integration';
 import { codeNow, enrolledUser, freezeClock, tablesContaining, wrongCode } from '@/tests/mfa';
 import { tempOutbox } from '@/tests/outbox';
@@ -38,7 +38,7 @@ const TOO_MANY = /^Too many attempts\. Try again in \d+ minutes?\.$/;
 
 describe('deleting an account: who can', () => {
   it('wrong passwords are limited per session: the sixth try is refused, even right; sign-in is untouched', async () => {
-    const user = { ...(await makeUser()), sessionId: 'a-stolen-session' };
+    const user = { ...(await makeUser()), sessionId: uniqueId('stolen-session') };
     for (let i = 0; i < 5; i++) {
       expect(await deleteAccount(user, WRONG_PASSWORD, undefined, ctx())).toMatchObject({
         field: 'password',

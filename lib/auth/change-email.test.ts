@@ -3,7 +3,7 @@ import { db } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
 import { listOutbox } from '@/lib/email/outbox';
 import { messages } from '@/lib/messages';
-import { ctx, shown, sleep, uniqueEmail } from '@/tests/helpers';
+import { ctx, shown, sleep, uniqueEmail, uniqueId } from '@/tests/helpers';
 import { makeUser, setupIntegration, userRow } from '@/tests/integration';
 import { codeNow, enrolledUser, freezeClock, wrongCode } from '@/tests/mfa';
 import { tempOutbox } from '@/tests/outbox';
@@ -127,7 +127,7 @@ describe('changing the email address', () => {
   });
 
   it('asks for the password: a wrong one sends nothing, and is limited per session, not at sign-in', async () => {
-    const user = { ...(await makeUser()), sessionId: 'this-session' };
+    const user = { ...(await makeUser()), sessionId: uniqueId('session') };
     const next = uniqueEmail('new');
     const answers = [];
     for (let i = 0; i < 6; i++)
