@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, desc, eq, gt, inArray, notInArray, sql } from 'drizzle-orm';
-import { db } from '@/lib/db/client';
+import { type Db, db } from '@/lib/db/client';
 import { auditEvents, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
 
@@ -57,12 +57,17 @@ const NOISE: readonly AuditType[] = [
   'mfa_enable_failed',
 ];
 
+/**
+ * Record an event. Pass `tx` to write it in the transaction that makes the change it describes,
+ * so the two commit together or not at all (no "signed in" without a session, no revoked
+ * session without its "signed out").
+ */
 export async function recordEvent(
   type: AuditType,
   ctx: RequestContext,
-  options: { userId?: string | null; detail?: AuditDetail } = {},
+  options: { userId?: string | null; detail?: AuditDetail; tx?: Db } = {},
 ): Promise<void> {
-  const database = await db();
+  const database = options.tx ?? (await db());
   const { userId } = options;
   if (userId && FOLDED.has(type)) {
     const folded = await database.transaction(async (tx) => {

@@ -50,6 +50,8 @@ export const messages = {
   accountDeleted: 'Your account and everything in it were deleted.',
   mailFailed: 'We could not send the email just now. Please try again in a few minutes.',
   serverError: 'Something went wrong on our side. Nothing was changed; please try again.',
+  accountCreatedSignIn:
+    'Your account was created, but we could not sign you in just now. Sign in to continue.',
   badRequest: 'This request could not be read. Reload the page and try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',
   undoLinkInvalid:

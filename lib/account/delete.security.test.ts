@@ -113,7 +113,7 @@ describe('after deletion, nothing of the account works', () => {
   it('a sign-in already past the password step cannot finish, nor bring the account back', async () => {
     const user = await enrolledUser();
     // The state a second browser holds between the password step and the code.
-    const challenge = await createChallenge({ userId: user.id, remember: true });
+    const challenge = await createChallenge({ userId: user.id, remember: true }, ctx());
     expect(await deleteAccount(user, user.password, user.backupCodes[0], ctx())).toEqual({ ok: true });
 
     // The authenticator and backup codes went with the account, so no code passes: a plain

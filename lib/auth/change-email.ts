@@ -122,6 +122,7 @@ export async function confirmEmailChange(
         .set({ email: newEmail, emailVerifiedAt: now, updatedAt: now })
         .where(eq(users.id, redeemed.userId));
       await revokeEmailTokens(redeemed.userId, undefined, tx);
+      await recordEvent('email_changed', ctx, { userId: redeemed.userId, tx });
       return { ok: true, userId: redeemed.userId, oldEmail: current.email, email: newEmail } as const;
     })
     // A registration that took the address between the check and the update: rolled back whole.
@@ -130,7 +131,6 @@ export async function confirmEmailChange(
       throw error;
     });
   if (!outcome.ok) return outcome;
-  await recordEvent('email_changed', ctx, { userId: outcome.userId });
   await sendSecurityNotice(outcome.userId, { kind: 'email_changed', newEmail: outcome.email }, ctx, {
     to: outcome.oldEmail,
   });

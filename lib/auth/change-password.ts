@@ -41,13 +41,15 @@ export async function changePassword(
 
   const passwordHash = await hashPassword(newPassword);
   const database = await db();
-  await database.transaction(async (tx) => {
+  // The new hash, the links and sessions it ends, and its audit event: all or nothing.
+  const signedOut = await database.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
     // A reset link asked for earlier would undo this change (OWASP: tokens die with the password).
     await revokeEmailTokens(user.id, ['reset_password'], tx);
+    const count = await revokeOtherSessions(user.id, keepSessionId, tx);
+    await recordEvent('password_changed', ctx, { userId: user.id, detail: { signedOut: count }, tx });
+    return count;
   });
-  const signedOut = await revokeOtherSessions(user.id, keepSessionId);
-  await recordEvent('password_changed', ctx, { userId: user.id, detail: { signedOut } });
   await sendSecurityNotice(user.id, { kind: 'password_changed' }, ctx);
   return { ok: true, signedOut };
 }

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createChallenge } from '@/lib/mfa/challenge';
+import { CHALLENGE_MAX_ATTEMPTS, createChallenge } from '@/lib/mfa/challenge';
 import { decryptSecret, MfaDecryptError } from '@/lib/mfa/crypto';
 import { isMfaEnabled } from '@/lib/mfa/factors';
 import { beginEnrollment, completeEnrollment, spendTotpCode } from '@/lib/mfa/totp-factor';
-import { CHALLENGE_MAX_ATTEMPTS } from '@/lib/rate-limit/challenge-attempts';
 import { ctx } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
 import { encryptV1 } from '@/tests/legacy-secret';
@@ -32,7 +31,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const challengeFor = (user: { id: string }) => createChallenge({ userId: user.id, remember: false });
+const challengeFor = (user: { id: string }) => createChallenge({ userId: user.id, remember: false }, ctx());
 const failuresOf = async (userId: string) =>
   (await auditRowsOfUser(userId)).filter((r) => r.type === 'mfa_verify_failure').length;
 

@@ -51,13 +51,16 @@ export async function resendVerificationEmail(
 
 /** Spend a verification link. True when it was valid (and the address is now verified). */
 export async function verifyEmail(token: unknown, ctx: RequestContext): Promise<boolean> {
-  const redeemed = await redeemEmailToken(token, 'verify_email');
-  if (!redeemed) return false;
   const database = await db();
-  await database
-    .update(users)
-    .set({ emailVerifiedAt: new Date() })
-    .where(and(eq(users.id, redeemed.userId), isNull(users.emailVerifiedAt)));
-  await recordEvent('email_verified', ctx, { userId: redeemed.userId });
-  return true;
+  // The link, the address verified and the event: all or nothing.
+  return database.transaction(async (tx) => {
+    const redeemed = await redeemEmailToken(token, 'verify_email', tx);
+    if (!redeemed) return false;
+    await tx
+      .update(users)
+      .set({ emailVerifiedAt: new Date() })
+      .where(and(eq(users.id, redeemed.userId), isNull(users.emailVerifiedAt)));
+    await recordEvent('email_verified', ctx, { userId: redeemed.userId, tx });
+    return true;
+  });
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ctx, uniqueEmail, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration } from '@/tests/integration';
 import { passwordSignIn } from './login';
+import { createSession } from './sessions';
 
 setupIntegration();
 
@@ -67,8 +68,12 @@ describe('passwordSignIn', () => {
         [null, { reason: 'unknown_email' }],
       ].sort(),
     );
-    expect(byType('sign_in_success')).toHaveLength(1);
-    expect(byType('sign_in_success')[0]).toMatchObject({
+    // A right password is not yet a sign-in: the event is written with the session record.
+    expect(byType('sign_in_success')).toHaveLength(0);
+    await createSession(user.id, false, ctx(ip, 'Safari/18'), false, { method: 'password' });
+    const after = (await auditRowsFromIp(ip)).filter((r) => r.type === 'sign_in_success');
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({
       userId: user.id,
       userAgent: 'Safari/18',
       detail: { method: 'password' },

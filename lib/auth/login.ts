@@ -68,9 +68,8 @@ async function verify(
     });
     return refused('invalidCredentials');
   }
-  const mfaRequired = await isMfaEnabled(account.id);
-  // With two-factor on, the password step alone is not a sign-in: the challenge comes next.
-  if (mfaRequired) await recordEvent('mfa_challenge_issued', ctx, { userId: account.id });
-  else await recordEvent('sign_in_success', ctx, { userId: account.id, detail: { method: 'password' } });
-  return { ok: true, userId: account.id, mfaRequired };
+  // With two-factor on, the password step alone is not a sign-in: the challenge comes next. The
+  // sign-in (or the challenge) is recorded with the record that makes it (startSession,
+  // createChallenge), so no event claims a sign-in that never got its session.
+  return { ok: true, userId: account.id, mfaRequired: await isMfaEnabled(account.id) };
 }

@@ -28,15 +28,19 @@ describe('the password step with two-factor on', () => {
       userId: user.id,
       mfaRequired: true,
     });
+    expect(await auditRowsFromIp(ip)).toEqual([]);
+    // The challenge is recorded with it.
+    const token = await createChallenge({ userId: user.id, remember: false }, ctx(ip));
     expect((await auditRowsFromIp(ip)).map((r) => r.type)).toEqual(['mfa_challenge_issued']);
 
-    // The sign-in happens (and is recorded) when the second step passes.
-    const token = await createChallenge({ userId: user.id, remember: false });
+    // The sign-in happens when the second step passes, and is recorded with its session.
     expect(await verifySecondStep(token, 'totp', await codeNow(user.secret), ctx(ip))).toMatchObject({
       ok: true,
     });
-    const types = (await auditRowsFromIp(ip)).map((r) => r.type);
-    expect(types.filter((t) => t === 'sign_in_success')).toHaveLength(1);
+    const signIns = async () => (await auditRowsFromIp(ip)).filter((r) => r.type === 'sign_in_success');
+    expect(await signIns()).toHaveLength(0);
+    await createSession(user.id, false, ctx(ip), true, { method: 'totp' });
+    expect(await signIns()).toHaveLength(1);
   });
 
   it('a wrong password with two-factor on is a plain failure (no hint that MFA is on)', async () => {
@@ -58,7 +62,8 @@ describe('the password step with two-factor on', () => {
       userId: user.id,
       mfaRequired: false,
     });
-    expect((await auditRowsFromIp(ip)).map((r) => r.type)).toEqual(['sign_in_success']);
+    // Nothing is recorded yet: the sign-in is, with its session (createSession).
+    expect(await auditRowsFromIp(ip)).toEqual([]);
   });
 
   it('after disabling, the password alone signs in again', async () => {

@@ -142,7 +142,7 @@ export async function resetPassword(
   const done = await database.transaction(async (tx) => {
     // The conditional UPDATE decides between concurrent uses: the losers change nothing.
     const redeemed = await redeemEmailToken(token, 'reset_password', tx);
-    if (redeemed?.userId !== userId) return false;
+    if (redeemed?.userId !== userId) return null;
     const now = new Date();
     await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, userId));
     // The link reached the address, which proves it.
@@ -153,14 +153,15 @@ export async function resetPassword(
     // Other reset links would undo this one; a pending address change may be the intruder's
     // way back in (it needs no session), so it has to be asked for again by the owner.
     await revokeEmailTokens(userId, ['reset_password', 'change_email'], tx);
-    return true;
+    // Every session ends, and the event says so, with the new password: all or nothing.
+    const count = await revokeOtherSessions(userId, undefined, tx);
+    await recordEvent('password_reset', ctx, { userId, detail: { signedOut: count }, tx });
+    return { signedOut: count };
   });
   if (!done) return INVALID_LINK;
-
-  const signedOut = await revokeOtherSessions(userId);
+  const { signedOut } = done;
   // Failed sign-ins were guesses at the old password: the owner is not kept waiting for them.
   await clearAttempts('signInAccount', emailKey(email));
-  await recordEvent('password_reset', ctx, { userId, detail: { signedOut } });
   await sendSecurityNotice(userId, { kind: 'password_reset' }, ctx);
   return { ok: true, userId, signedOut };
 }

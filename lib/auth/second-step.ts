@@ -1,10 +1,14 @@
 import 'server-only';
-import { recordEvent } from '@/lib/audit';
 import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
-import { consumeChallenge, endChallenge, readChallenge, takeAttempt } from '@/lib/mfa/challenge';
+import {
+  CHALLENGE_MAX_ATTEMPTS,
+  consumeChallenge,
+  endChallenge,
+  readChallenge,
+  takeAttempt,
+} from '@/lib/mfa/challenge';
 import type { SecondFactorMethod } from '@/lib/mfa/factor';
-import { CHALLENGE_MAX_ATTEMPTS } from '@/lib/rate-limit/challenge-attempts';
 import { afterSecondFactor, checkSecondFactor } from './second-factor';
 
 export type SecondStepResult =
@@ -31,6 +35,7 @@ export async function verifySecondStep(
   if (!challenge || typeof token !== 'string') return refused('challengeExpired');
 
   const attempt = await takeAttempt(token);
+  if (!attempt) return refused('challengeExpired');
   if (attempt.n > CHALLENGE_MAX_ATTEMPTS) {
     await endChallenge(token);
     return refused('challengeExhausted');
@@ -57,7 +62,7 @@ export async function verifySecondStep(
   await afterSecondFactor(challenge.userId, result, ctx);
   const redeemed = await consumeChallenge(token);
   if (!redeemed) return refused('challengeExpired');
-  await recordEvent('sign_in_success', ctx, { userId: redeemed.userId, detail: { method } });
+  // The sign-in itself is recorded with its session (startSession), by the caller.
   return {
     ok: true,
     userId: redeemed.userId,

@@ -1,6 +1,7 @@
 import 'server-only';
 import { cookies } from 'next/headers';
 import { encode } from 'next-auth/jwt';
+import type { AuditDetail } from '@/lib/audit';
 import { env } from '@/lib/env';
 import type { RequestContext } from '@/lib/http/request-context';
 import {
@@ -39,8 +40,10 @@ export async function startSession(
   remember: boolean,
   ctx: RequestContext,
   mfaVerified = false,
+  /** The sign-in's audit detail: the `sign_in_success` event commits with the session record. */
+  signIn?: AuditDetail,
 ): Promise<void> {
-  const session = await createSession(userId, remember, ctx, mfaVerified);
+  const session = await createSession(userId, remember, ctx, mfaVerified, signIn);
   const value = await mintJwt({ userId, sessionToken: session.token });
   const lifetime = remember ? { maxAge: REMEMBER_MAX_AGE_S } : {};
   (await cookies()).set(sessionCookieName(), value, { ...sessionCookieOptions(), ...lifetime });

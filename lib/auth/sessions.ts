@@ -1,7 +1,8 @@
 import 'server-only';
 import { and, desc, eq, gt, isNotNull, isNull, ne, notInArray } from 'drizzle-orm';
+import { type AuditDetail, recordEvent } from '@/lib/audit';
 import { hashToken, randomToken } from '@/lib/crypto/tokens';
-import { db } from '@/lib/db/client';
+import { type Db, db } from '@/lib/db/client';
 import { sessions, totpFactors, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
 
@@ -31,13 +32,15 @@ export type ActiveSession = {
 
 /**
  * A new session with a new random id, every sign-in; beyond MAX_LIVE_SESSIONS the oldest live
- * ones end, in the same transaction. Returns the secret token for the cookie.
+ * ones end, and the sign-in's audit event (`signIn`) is written, in the same transaction: there
+ * is never a "signed in" without its session. Returns the secret token for the cookie.
  */
 export async function createSession(
   userId: string,
   remember: boolean,
   ctx: RequestContext,
   mfaVerified = false,
+  signIn?: AuditDetail,
 ): Promise<{ token: string; id: string }> {
   const token = randomToken();
   const id = hashToken(token);
@@ -74,6 +77,7 @@ export async function createSession(
       .update(sessions)
       .set({ revokedAt: new Date(now) })
       .where(and(others, notInArray(sessions.id, keep)));
+    if (signIn) await recordEvent('sign_in_success', ctx, { userId, detail: signIn, tx });
   });
   return { token, id };
 }
@@ -115,17 +119,20 @@ export async function validateSession(token: string): Promise<ActiveSession | nu
   return { ...session, mfaEnabled: mfaEnabledAt !== null, emailVerified: emailVerifiedAt !== null };
 }
 
-export async function revokeSession(id: string): Promise<void> {
-  const database = await db();
-  await database
+/** Revoke one session; true when this call ended it (it was live). */
+export async function revokeSession(id: string, tx?: Db): Promise<boolean> {
+  const database = tx ?? (await db());
+  const revoked = await database
     .update(sessions)
     .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return revoked.length > 0;
 }
 
 /** Revoke every live session of a user except `keepId` (all of them when omitted). */
-export async function revokeOtherSessions(userId: string, keepId?: string): Promise<number> {
-  const database = await db();
+export async function revokeOtherSessions(userId: string, keepId?: string, tx?: Db): Promise<number> {
+  const database = tx ?? (await db());
   const revoked = await database
     .update(sessions)
     .set({ revokedAt: new Date() })
@@ -141,8 +148,8 @@ export async function revokeOtherSessions(userId: string, keepId?: string): Prom
 }
 
 /** Revoke one session of this user (a user can only ever revoke their own). */
-export async function revokeUserSession(userId: string, id: string): Promise<boolean> {
-  const database = await db();
+export async function revokeUserSession(userId: string, id: string, tx?: Db): Promise<boolean> {
+  const database = tx ?? (await db());
   const revoked = await database
     .update(sessions)
     .set({ revokedAt: new Date() })

@@ -99,13 +99,13 @@ describe('step-up failures count toward the account’s second-factor lock', () 
     for (let i = 0; i < 5; i++) {
       expect(await stepUp(user.id, WRONG_PASSWORD, await codeNow(user.secret), ctx())).toEqual(INVALID);
     }
-    const token = await createChallenge({ userId: user.id, remember: false });
+    const token = await createChallenge({ userId: user.id, remember: false }, ctx());
     for (let i = 0; i < 5; i++) {
       expect(await verifySecondStep(token, 'totp', await wrongCode(user.secret), ctx())).toMatchObject({
         ok: false,
       });
     }
-    const next = await createChallenge({ userId: user.id, remember: false });
+    const next = await createChallenge({ userId: user.id, remember: false }, ctx());
     expect(await verifySecondStep(next, 'totp', await codeNow(user.secret), ctx())).toMatchObject({
       kind: 'rate_limited',
     });

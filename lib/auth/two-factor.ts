@@ -64,13 +64,14 @@ export async function enableTwoFactor(
   ctx: RequestContext,
 ): Promise<EnableResult> {
   const result = await guarded({ name: 'mfaEnroll', id: owner.userId }, async () => {
-    const backupCodes = await completeEnrollment(owner.userId, code);
+    const backupCodes = await completeEnrollment(owner.userId, code, (tx) =>
+      recordEvent('mfa_enabled', ctx, { userId: owner.userId, tx }),
+    );
     if (backupCodes) return { ok: true, backupCodes } as const;
     await recordEvent('mfa_enable_failed', ctx, { userId: owner.userId });
     return refused('invalidCode', 'code');
   });
   if (!result.ok) return result;
-  await recordEvent('mfa_enabled', ctx, { userId: owner.userId });
   await revokeOtherSessions(owner.userId, owner.sessionId);
   await startSession(owner.userId, owner.remember, ctx, true);
   await revokeSession(owner.sessionId);
@@ -95,8 +96,9 @@ export async function regenerateCodes(
     async () => {
       const check = await stepUp(owner.userId, password, code, ctx);
       if (!check.ok) return check.kind === 'rate_limited' ? check : refused('stepUpFailed');
-      const backupCodes = await regenerateBackupCodes(owner.userId);
-      await recordEvent('backup_codes_regenerated', ctx, { userId: owner.userId });
+      const backupCodes = await regenerateBackupCodes(owner.userId, (tx) =>
+        recordEvent('backup_codes_regenerated', ctx, { userId: owner.userId, tx }),
+      );
       await sendSecurityNotice(owner.userId, { kind: 'backup_codes_regenerated' }, ctx);
       return { ok: true, backupCodes } as const;
     },
@@ -113,8 +115,7 @@ export async function disableTwoFactor(
 ): Promise<StepUpChangeResult<object>> {
   const check = await stepUp(owner.userId, password, code, ctx);
   if (!check.ok) return check.kind === 'rate_limited' ? check : refused('stepUpFailed');
-  await disableMfa(owner.userId);
-  await recordEvent('mfa_disabled', ctx, { userId: owner.userId });
+  await disableMfa(owner.userId, (tx) => recordEvent('mfa_disabled', ctx, { userId: owner.userId, tx }));
   await sendSecurityNotice(owner.userId, { kind: 'mfa_disabled' }, ctx);
   return { ok: true };
 }

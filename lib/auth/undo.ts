@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, ne } from 'drizzle-orm';
 import { recordEvent } from '@/lib/audit';
-import { db } from '@/lib/db/client';
+import { type Db, db } from '@/lib/db/client';
 import { backupCodes, totpFactors, users } from '@/lib/db/schema';
 import { appLink } from '@/lib/email/links';
 import { type Refused, refused } from '@/lib/failure';
@@ -59,34 +59,45 @@ export type UndoResult =
 export async function undoChange(token: unknown, ctx: RequestContext): Promise<UndoResult> {
   const database = await db();
   const done = await database.transaction(async (tx) => {
-    const mfa = await redeemEmailToken(token, 'undo_mfa_enable', tx);
-    if (mfa) {
-      await tx.delete(backupCodes).where(eq(backupCodes.userId, mfa.userId));
-      await tx.delete(totpFactors).where(eq(totpFactors.userId, mfa.userId));
-      // Every link that acts on the account goes too: the owner asks for a fresh reset next.
-      await revokeEmailTokens(mfa.userId, undefined, tx);
-      return { kind: 'mfa_enabled' as const, userId: mfa.userId };
-    }
-    const email = await redeemEmailToken(token, 'undo_email_change', tx);
-    if (!email?.newEmail) return null;
-    // The pending change, and any link mailed to the intruder's address once it was the account's
-    // (a reset link asked for there would take the account straight back).
-    await revokeEmailTokens(email.userId, undefined, tx);
-    const [taken] = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.email, email.newEmail), ne(users.id, email.userId)))
-      .limit(1);
-    if (!taken) {
-      await tx
-        .update(users)
-        .set({ email: email.newEmail, emailVerifiedAt: new Date(), updatedAt: new Date() })
-        .where(eq(users.id, email.userId));
-    }
-    return { kind: 'email_change' as const, userId: email.userId };
+    const undone = await undoIn(tx, token);
+    if (!undone) return null;
+    // Every session ends, and the event says so, with the undoing itself: all or nothing.
+    const signedOut = await revokeOtherSessions(undone.userId, undefined, tx);
+    await recordEvent('change_undone', ctx, {
+      userId: undone.userId,
+      detail: { kind: undone.kind, signedOut },
+      tx,
+    });
+    return { ...undone, signedOut };
   });
   if (!done) return refused('undoLinkInvalid');
-  const signedOut = await revokeOtherSessions(done.userId);
-  await recordEvent('change_undone', ctx, { userId: done.userId, detail: { kind: done.kind, signedOut } });
-  return { ok: true, kind: done.kind, userId: done.userId, signedOut };
+  return { ok: true, kind: done.kind, userId: done.userId, signedOut: done.signedOut };
+}
+
+async function undoIn(tx: Db, token: unknown): Promise<{ kind: UndoKind; userId: string } | null> {
+  const mfa = await redeemEmailToken(token, 'undo_mfa_enable', tx);
+  if (mfa) {
+    await tx.delete(backupCodes).where(eq(backupCodes.userId, mfa.userId));
+    await tx.delete(totpFactors).where(eq(totpFactors.userId, mfa.userId));
+    // Every link that acts on the account goes too: the owner asks for a fresh reset next.
+    await revokeEmailTokens(mfa.userId, undefined, tx);
+    return { kind: 'mfa_enabled' as const, userId: mfa.userId };
+  }
+  const email = await redeemEmailToken(token, 'undo_email_change', tx);
+  if (!email?.newEmail) return null;
+  // The pending change, and any link mailed to the intruder's address once it was the account's
+  // (a reset link asked for there would take the account straight back).
+  await revokeEmailTokens(email.userId, undefined, tx);
+  const [taken] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.email, email.newEmail), ne(users.id, email.userId)))
+    .limit(1);
+  if (!taken) {
+    await tx
+      .update(users)
+      .set({ email: email.newEmail, emailVerifiedAt: new Date(), updatedAt: new Date() })
+      .where(eq(users.id, email.userId));
+  }
+  return { kind: 'email_change' as const, userId: email.userId };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** The kinds of email link (lib/auth/email-tokens.ts says what each does); text, so no migration adds one. */
 type EmailTokenPurposeColumn =
@@ -114,6 +114,42 @@ export const emailTokens = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('email_tokens_user_purpose_idx').on(t.userId, t.purpose)],
+);
+
+/**
+ * Sign-in challenges between the password step and the second factor (lib/mfa/challenge.ts).
+ * In the database, not the key-value store, so a store outage cannot stop anyone signing in:
+ * only the SHA-256 of the cookie's token is kept; `attempts` is the per-challenge cap, counted
+ * by one UPDATE before a code is checked; redeeming is one DELETE … RETURNING (single use).
+ */
+export const signInChallenges = pgTable(
+  'sign_in_challenges',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    remember: boolean('remember').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sign_in_challenges_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Attempt counts and locks taken while the configured Redis is down (lib/rate-limit/fallback.ts):
+ * shared by every instance, so an outage never multiplies the limits by the instance count, and
+ * written back into Redis when it returns (the higher count wins). Keys are the limiter's own
+ * (already keyed hashes, never an address).
+ */
+export const limiterFallback = pgTable(
+  'limiter_fallback',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('limiter_fallback_expires_idx').on(t.expiresAt)],
 );
 
 export type User = typeof users.$inferSelect;

@@ -6,16 +6,31 @@ import { IORedisRequester } from './ioredis-requester';
 import { MemoryRedis } from './memory-redis';
 
 /**
- * The key-value store behind rate limits and short-lived secrets (sign-in challenges).
- * One API (@upstash/redis) over three stores:
+ * The key-value store behind rate limits and their locks. One API (@upstash/redis) over three
+ * stores:
  * - UPSTASH_REDIS_REST_URL + _TOKEN: Upstash over HTTP;
  * - REDIS_URL: any Redis, through ioredis (see ioredis-requester.ts);
  * - neither: an in-process store (one instance only).
  */
 export type StoreKind = 'upstash' | 'redis' | 'memory';
-export type Store = { kind: StoreKind; redis: Redis };
+export type Store = {
+  kind: StoreKind;
+  redis: Redis;
+  /** False while the client knows the store is unreachable (its connection is down). */
+  connected?: () => boolean;
+};
 
 const globalForKv = globalThis as typeof globalThis & { __latchkeyKv?: Store; __latchkeyMemory?: Store };
+
+/**
+ * After the configured store fails (or times out), callers use their fallback for a while
+ * instead of each waiting out the timeout again; then the store is tried again. A REDIS_URL
+ * store is also known down while its connection is, and back as soon as it reconnects.
+ */
+const RETRY_STORE_AFTER_MS = 10_000;
+let downUntil = 0;
+/** Set at start and by every failure: what the fallbacks counted must be written back. */
+let fellBack = true;
 
 /** How long a remote store may take before the caller treats it as down. */
 const STORE_TIMEOUT_MS = 1_500;
@@ -40,7 +55,7 @@ export function store(): Store {
       }),
     };
   } else if (REDIS_URL) {
-    created = { kind: 'redis', redis: redisUrlClient(REDIS_URL) };
+    created = redisUrlStore(REDIS_URL);
   } else {
     created = memoryStore();
   }
@@ -48,18 +63,53 @@ export function store(): Store {
   return created;
 }
 
-function redisUrlClient(url: string): Redis {
+function redisUrlStore(url: string): Store {
   const client = new IORedis(url, {
     // Commands sent before the connection is up wait for it (a fresh instance must not skip
     // Redis); a store that stays down fails them after one retry or STORE_TIMEOUT_MS, and the
-    // limiter then falls back to the in-process store (never open).
+    // limiter then counts in the database (lib/rate-limit/backend.ts; never open).
     enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
     commandTimeout: STORE_TIMEOUT_MS,
     connectTimeout: STORE_TIMEOUT_MS,
   });
   client.on('error', (error: Error) => console.warn(`latchkey: Redis connection error: ${error.message}`));
-  return new Redis(new IORedisRequester(client));
+  // Back the moment the connection is: no waiting out the retry interval below.
+  client.on('ready', () => {
+    downUntil = 0;
+  });
+  return {
+    kind: 'redis',
+    redis: new Redis(new IORedisRequester(client)),
+    // Lost and reconnecting: known down at once, so no request waits out a command timeout.
+    connected: () => !['reconnecting', 'close', 'end'].includes(client.status),
+  };
+}
+
+export function storeUsable(s: Store = store()): boolean {
+  if (s.kind === 'memory') return true;
+  return Date.now() >= downUntil && (s.connected?.() ?? true);
+}
+
+export function markStoreDown(s: Store, error: unknown): void {
+  if (s.kind === 'memory') return;
+  if (Date.now() >= downUntil) {
+    console.warn(`latchkey: the ${s.kind} store failed; using the fallback for now: ${String(error)}`);
+  }
+  downUntil = Date.now() + RETRY_STORE_AFTER_MS;
+  fellBack = true;
+}
+
+/** Whether a fallback may hold counts that the store has not seen yet (and clears the mark). */
+export function takeFellBack(): boolean {
+  const was = fellBack;
+  fellBack = false;
+  return was;
+}
+
+/** Mark that a fallback counted something (or that writing it back failed: try again next time). */
+export function markFellBack(): void {
+  fellBack = true;
 }
 
 /** Reject after `ms`, so a hung store counts as a failed one. */

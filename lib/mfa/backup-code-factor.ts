@@ -29,11 +29,20 @@ export async function prepareBackupCodes(
   };
 }
 
-/** Replace the whole set of backup codes; the old ones stop working at once. */
-export async function regenerateBackupCodes(userId: string): Promise<string[]> {
+/**
+ * Replace the whole set of backup codes; the old ones stop working at once. `alongside` runs in
+ * the same transaction (the caller's audit event).
+ */
+export async function regenerateBackupCodes(
+  userId: string,
+  alongside?: (tx: Db) => Promise<void>,
+): Promise<string[]> {
   const issue = await prepareBackupCodes(userId);
   const database = await db();
-  await database.transaction(async (tx) => issue.store(tx));
+  await database.transaction(async (tx) => {
+    await issue.store(tx);
+    await alongside?.(tx);
+  });
   return issue.codes;
 }
 

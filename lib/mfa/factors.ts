@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, isNotNull } from 'drizzle-orm';
-import { db } from '@/lib/db/client';
+import { type Db, db } from '@/lib/db/client';
 import { backupCodes, totpFactors } from '@/lib/db/schema';
 import { backupCodeFactor, backupCodesLeft } from './backup-code-factor';
 import type { SecondFactor, SecondFactorMethod } from './factor';
@@ -42,11 +42,15 @@ export async function isMfaEnabled(userId: string): Promise<boolean> {
   return Boolean(factor);
 }
 
-/** Delete the secret and every backup code. */
-export async function disableMfa(userId: string): Promise<void> {
+/**
+ * Delete the secret and every backup code. `alongside` runs in the same transaction (the
+ * caller's audit event: the change and its record commit together).
+ */
+export async function disableMfa(userId: string, alongside?: (tx: Db) => Promise<void>): Promise<void> {
   const database = await db();
   await database.transaction(async (tx) => {
     await tx.delete(backupCodes).where(eq(backupCodes.userId, userId));
     await tx.delete(totpFactors).where(eq(totpFactors.userId, userId));
+    await alongside?.(tx);
   });
 }

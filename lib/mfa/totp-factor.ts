@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import QRCode from 'qrcode';
-import { db } from '@/lib/db/client';
+import { type Db, db } from '@/lib/db/client';
 import { totpFactors } from '@/lib/db/schema';
 import { prepareBackupCodes } from './backup-code-factor';
 import { normalizeTotpCode, QR_SIZE } from './code-shapes';
@@ -46,7 +46,12 @@ export async function beginEnrollment(userId: string, email: string): Promise<En
  * backup codes are stored in the same transaction. Returns them (shown once), or null for a
  * wrong code or no pending set-up.
  */
-export async function completeEnrollment(userId: string, code: string): Promise<string[] | null> {
+export async function completeEnrollment(
+  userId: string,
+  code: string,
+  /** Runs in the enabling transaction (the caller's audit event). */
+  alongside?: (tx: Db) => Promise<void>,
+): Promise<string[] | null> {
   const normalized = normalizeTotpCode(code);
   if (!normalized) return null;
   const database = await db();
@@ -74,6 +79,7 @@ export async function completeEnrollment(userId: string, code: string): Promise<
       .returning({ userId: totpFactors.userId });
     if (!row) return false;
     await issue.store(tx);
+    await alongside?.(tx);
     return true;
   });
   return enabled ? issue.codes : null;

@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { closeDb, db } from '@/lib/db/client';
+import { limiterFallback } from '@/lib/db/schema';
 import { memoryStore } from '@/lib/kv';
 import { closeStore, uniqueId } from '@/tests/helpers';
 import { rateLimitSemantics } from '@/tests/rate-limit-semantics';
@@ -11,30 +14,41 @@ vi.hoisted(() => {
   delete process.env.UPSTASH_REDIS_REST_TOKEN;
 });
 
+/** A count the database fallback holds, under the store's key without its `latchkey:` prefix. */
+async function fallbackCount(key: string): Promise<number | null> {
+  const [row] = await (await db())
+    .select({ count: limiterFallback.count })
+    .from(limiterFallback)
+    .where(eq(limiterFallback.key, key.replace(/^latchkey:/, '')));
+  return row?.count ?? null;
+}
+
 describe('rate limits when the configured Redis is down', () => {
   let warn: MockInstance<typeof console.warn>;
 
   beforeAll(() => {
-    // The fallback logs every failure; keep the test output readable (and check it is logged).
+    // The fallback logs the failure; keep the test output readable (and check it is logged).
     warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     closeStore();
+    await closeDb();
     warn.mockRestore();
   });
 
-  it('never fails open: 5 allowed, then refused, through the in-process fallback', async () => {
+  it('never fails open: 5 allowed, then refused, counted in the database every instance shares', async () => {
     const id = uniqueId('down');
     const results = [];
     for (let i = 0; i < 7; i++) results.push((await consume('signInAccount', id)).allowed);
     expect(results).toEqual([true, true, true, true, true, false, false]);
-    expect(warn.mock.calls.some((c) => String(c[0]).includes('using the in-process limiter'))).toBe(true);
+    expect(warn.mock.calls.some((c) => String(c[0]).includes('the redis store failed'))).toBe(true);
+    const bucket = Math.floor(Date.now() / (15 * 60_000));
+    expect(await fallbackCount(`rl:signInAccount:${id}:${bucket}`)).toBe(7);
+    // Not this process's memory: a second instance would not see that.
+    expect(await memoryStore().redis.get(`latchkey:rl:signInAccount:${id}:${bucket}`)).toBeNull();
   });
 
-  // The whole contract still holds, degraded to one instance; the counts are in the in-process store.
-  rateLimitSemantics({
-    kind: 'redis',
-    counter: (key) => memoryStore().redis.get<number>(key),
-  });
+  // The whole contract still holds, counted in the database.
+  rateLimitSemantics({ kind: 'redis', counter: fallbackCount });
 });

@@ -3,14 +3,17 @@ import { Ratelimit } from '@upstash/ratelimit';
 import { keyedHash } from '@/lib/crypto/keyed-hash';
 import type { RateLimited } from '@/lib/failure';
 import { memoryStore, type Store, store, withTimeout } from '@/lib/kv';
-import { endLock, lockedUntil, startLock } from './lock';
+import { describeFailure } from '@/lib/log';
+import { onStoreOrFallback, type WriteBack } from './backend';
+import { fallbackLimit, fallbackReset } from './fallback';
+import { endLock, lockedUntil, lockKey, startLock } from './lock';
 
 /**
  * Every attempt count of the app, in one place: one named limiter per purpose, all on
  * @upstash/ratelimit's fixed window (a refusal lasts until the window passes, which is what the
  * contract promises and what the message can say exactly), run through `guarded`. The
  * second-factor lock and the per-challenge cap, which are not windows, sit beside it
- * (second-factor-lock.ts, challenge-attempts.ts).
+ * (second-factor-lock.ts; the per-challenge cap is in lib/mfa/challenge.ts).
  */
 export const LIMITS = {
   /**
@@ -87,13 +90,6 @@ export type Attempt =
 
 const cache = new WeakMap<Store, Map<LimiterName, Ratelimit>>();
 
-/**
- * After the configured store fails, requests go straight to the in-process limiter for a while
- * instead of each waiting out the timeout again; then the store is tried again.
- */
-const RETRY_STORE_AFTER_MS = 10_000;
-let storeDownUntil = 0;
-
 function limiter(s: Store, name: LimiterName): Ratelimit {
   let byName = cache.get(s);
   if (!byName) {
@@ -108,8 +104,8 @@ function limiter(s: Store, name: LimiterName): Ratelimit {
       limiter: Ratelimit.fixedWindow(tokens, window),
       prefix: `latchkey:rl:${name}`,
       // The library's timeout lets a request through when the store is slow (fail open);
-      // ours falls back to the in-process store instead. Its in-memory block cache is off so
-      // a refund or reset is seen at once.
+      // ours falls back to the database instead (./backend.ts). Its in-memory block cache is
+      // off so a refund or reset is seen at once.
       timeout: 0,
       ephemeralCache: false,
       analytics: false,
@@ -119,38 +115,56 @@ function limiter(s: Store, name: LimiterName): Ratelimit {
   return rl;
 }
 
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+function windowMs(name: LimiterName): number {
+  const [n, unit] = LIMITS[name].window.split(' ') as [string, keyof typeof UNIT_MS];
+  return Number(n) * UNIT_MS[unit];
+}
+
+const isLimiter = (name: string): name is LimiterName => Object.hasOwn(LIMITS, name);
+
+/** How counts and locks taken in the database during an outage go back into the store. */
+export const writeBackTo: WriteBack = {
+  limiter: (s, name) => (isLimiter(name) ? limiter(s, name) : undefined),
+  tokens: (name) => (isLimiter(name) ? LIMITS[name].tokens : undefined),
+  // Called, not copied: ./lock.ts and this module import each other.
+  lockKey: (name, id) => lockKey(name, id),
+};
+
+type Counted = { success: boolean; remaining: number; reset: number };
+
 /**
  * Take one attempt from a limiter. When the configured store fails or times out, the same limit
- * is applied by the in-process store (logged): degraded to per-instance, never open.
+ * is counted in the database, shared by every instance (./backend.ts): degraded, never open.
  */
 export async function consume(name: LimiterName, id: string): Promise<Attempt> {
-  const primary = store();
-  let used = primary.kind !== 'memory' && Date.now() < storeDownUntil ? memoryStore() : primary;
-  let result: Awaited<ReturnType<Ratelimit['limit']>>;
-  try {
-    result = await withTimeout(limiter(used, name).limit(id));
-  } catch (error) {
-    if (used.kind === 'memory') throw error;
-    storeDownUntil = Date.now() + RETRY_STORE_AFTER_MS;
-    console.warn(
-      `latchkey: rate-limit store (${primary.kind}) failed, using the in-process limiter: ${String(error)}`,
-    );
-    used = memoryStore();
-    result = await limiter(used, name).limit(id);
-  }
+  const { tokens } = LIMITS[name];
+  const ms = windowMs(name);
+  const [result, add] = await onStoreOrFallback<[Counted, (rate: number) => Promise<unknown>]>(
+    async (s) => [
+      await limiter(s, name).limit(id),
+      (rate) => withTimeout(limiter(s, name).limit(id, { rate })),
+    ],
+    async () => [
+      await fallbackLimit(name, id, tokens, ms),
+      (rate) => fallbackLimit(name, id, tokens, ms, rate),
+    ],
+    writeBackTo,
+  );
   if (!result.success) return { allowed: false, retryAt: result.reset, limiter: name };
   const windowEnds = result.reset;
   return {
     allowed: true,
     remaining: result.remaining,
     exhausted: result.remaining === 0 ? [name] : [],
-    // Give the attempt back (a success, or a fault on our side); past its window it no longer counts.
+    // Give the attempt back (a success, or a fault on our side) where it was taken; past its
+    // window it no longer counts.
     refund: async () => {
       if (Date.now() >= windowEnds) return;
       try {
-        await withTimeout(limiter(used, name).limit(id, { rate: -1 }));
+        await add(-1);
       } catch (error) {
-        console.warn(`latchkey: could not refund a rate-limit attempt: ${String(error)}`);
+        console.warn(`latchkey: could not refund a rate-limit attempt: ${describeFailure(error)}`);
       }
     },
   };
@@ -178,28 +192,27 @@ export async function consumeAll(checks: { name: LimiterName; id: string }[]): P
 }
 
 /**
- * Forget every attempt counted under `id` by one limiter, in the configured store and in the
- * in-process one (which counted while the store was down). For when what was being guessed no
- * longer exists: after a password reset, failures against the old password mean nothing, and
- * the owner should not wait out a lockout a guesser caused. A failure is logged, never thrown:
- * the change that asked for it has already happened.
+ * Forget every attempt counted under `id` by one limiter, wherever it was counted: the
+ * configured store, the database (during an outage) and this process. For when what was being
+ * guessed no longer exists: after a password reset, failures against the old password mean
+ * nothing, and the owner should not wait out a lockout a guesser caused. A failure is logged,
+ * never thrown: the change that asked for it has already happened.
  */
 export async function clearAttempts(name: LimiterName, id: string): Promise<void> {
-  const stores = [...new Set([store(), memoryStore()])];
-  if (lockMsOf(name) !== undefined) {
-    await endLock(name, id).catch((error: unknown) =>
-      console.warn(`latchkey: could not end a rate-limit lock: ${String(error)}`),
+  const quietly = (what: string, work: () => Promise<unknown>) =>
+    work().catch((error: unknown) =>
+      console.warn(`latchkey: could not clear rate-limit ${what}: ${describeFailure(error)}`),
     );
-  }
-  await Promise.all(
-    stores.map(async (s) => {
-      try {
-        await withTimeout(limiter(s, name).resetUsedTokens(id));
-      } catch (error) {
-        console.warn(`latchkey: could not clear rate-limit attempts (${s.kind}): ${String(error)}`);
-      }
-    }),
-  );
+  const stores = [...new Set([store(), memoryStore()])];
+  await Promise.all([
+    lockMsOf(name) !== undefined ? quietly('lock', () => endLock(name, id)) : undefined,
+    ...stores.map((s) =>
+      quietly(`attempts (${s.kind})`, () => withTimeout(limiter(s, name).resetUsedTokens(id))),
+    ),
+    store().kind === 'memory'
+      ? undefined
+      : quietly('attempts (database)', () => fallbackReset(name, id, windowMs(name))),
+  ]);
 }
 
 export type Limit = { name: LimiterName; id: string };

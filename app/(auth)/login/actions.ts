@@ -25,10 +25,12 @@ export const loginAction = validatedAction(
     const next = safeCallbackUrl(data.callbackUrl);
     if (result.mfaRequired) {
       // No session yet: a challenge, and the second step.
-      await setChallengeCookie(await createChallenge({ userId: result.userId, remember: data.remember }));
+      await setChallengeCookie(
+        await createChallenge({ userId: result.userId, remember: data.remember }, ctx),
+      );
       redirect(`/login/verify?${new URLSearchParams({ callbackUrl: next })}`);
     }
-    await startSession(result.userId, data.remember, ctx);
+    await startSession(result.userId, data.remember, ctx, false, { method: 'password' });
     redirect(next);
   },
 );

@@ -20,6 +20,9 @@ export default async function LoginPage({
       {params.notice === 'mfa-expired' ? <Alert tone="info">{messages.challengeExpired}</Alert> : null}
       {params.notice === 'mfa-exhausted' ? <Alert>{messages.challengeExhausted}</Alert> : null}
       {params.notice === 'password-reset' ? <Alert tone="success">{messages.passwordReset}</Alert> : null}
+      {params.notice === 'account-created' ? (
+        <Alert tone="info">{messages.accountCreatedSignIn}</Alert>
+      ) : null}
       <LoginForm callbackUrl={callbackUrl} />
     </section>
   );

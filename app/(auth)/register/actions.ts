@@ -8,6 +8,7 @@ import { sendVerificationEmail } from '@/lib/auth/email-verification';
 import { registerUser } from '@/lib/auth/register';
 import { startSession } from '@/lib/auth/session-cookie';
 import { requestContext } from '@/lib/http/request-context';
+import { describeFailure } from '@/lib/log';
 import { registerSchema } from '@/lib/validation/auth';
 
 export const registerAction = validatedAction(registerSchema, { echo: ['email'] }, async (data, values) => {
@@ -19,7 +20,14 @@ export const registerAction = validatedAction(registerSchema, { echo: ['email'] 
   } catch {
     // Logged by the mail layer; the account exists, and the dashboard offers to send it again.
   }
-  await rememberDevice(result.user.email);
-  await startSession(result.user.id, false, ctx);
+  try {
+    await rememberDevice(result.user.email);
+    await startSession(result.user.id, false, ctx, false, { method: 'registration' });
+  } catch (error) {
+    // The account is committed; only the automatic sign-in failed. Saying "nothing was changed"
+    // would send the person to register again and be told the address is taken.
+    console.error('latchkey: sign-in after registration failed:', describeFailure(error));
+    redirect('/login?notice=account-created');
+  }
   redirect('/dashboard');
 });

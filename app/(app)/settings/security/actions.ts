@@ -14,6 +14,7 @@ import {
   regenerateCodes,
   startTwoFactorSetup,
 } from '@/lib/auth/two-factor';
+import { db } from '@/lib/db/client';
 import { requestContext } from '@/lib/http/request-context';
 import { changeEmailSchema, changePasswordSchema } from '@/lib/validation/account';
 import { enableSchema, revokeSessionSchema, startSetupSchema, stepUpSchema } from '@/lib/validation/mfa';
@@ -81,25 +82,24 @@ export async function revokeSessionAction(formData: FormData): Promise<void> {
   const session = await getSession();
   const parsed = revokeSessionSchema.safeParse({ sessionId: formData.get('sessionId') });
   if (!session || !parsed.success || parsed.data.sessionId === session.id) return;
-  if (await revokeUserSession(session.userId, parsed.data.sessionId)) {
-    await recordEvent('session_revoked', await requestContext(), {
-      userId: session.userId,
-      detail: { count: 1 },
-    });
-  }
+  const ctx = await requestContext();
+  await (await db()).transaction(async (tx) => {
+    if (await revokeUserSession(session.userId, parsed.data.sessionId, tx)) {
+      await recordEvent('session_revoked', ctx, { userId: session.userId, detail: { count: 1 }, tx });
+    }
+  });
   revalidatePath(PAGE);
 }
 
 export async function revokeOtherSessionsAction(): Promise<void> {
   const session = await getSession();
   if (!session) return;
-  const count = await revokeOtherSessions(session.userId, session.id);
-  if (count > 0) {
-    await recordEvent('session_revoked', await requestContext(), {
-      userId: session.userId,
-      detail: { count },
-    });
-  }
+  const ctx = await requestContext();
+  await (await db()).transaction(async (tx) => {
+    const count = await revokeOtherSessions(session.userId, session.id, tx);
+    if (count > 0)
+      await recordEvent('session_revoked', ctx, { userId: session.userId, detail: { count }, tx });
+  });
   revalidatePath(PAGE);
 }
 

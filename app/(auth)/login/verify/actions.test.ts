@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readSessionCookie } from '@/lib/auth/auth.config';
 import { validateSession } from '@/lib/auth/sessions';
-import { createChallenge } from '@/lib/mfa/challenge';
-import { CHALLENGE_MAX_ATTEMPTS } from '@/lib/rate-limit/challenge-attempts';
-import { uniqueIp } from '@/tests/helpers';
+import { CHALLENGE_MAX_ATTEMPTS, createChallenge } from '@/lib/mfa/challenge';
+import { ctx, uniqueIp } from '@/tests/helpers';
 import { setupIntegration } from '@/tests/integration';
 import { codeNow, enrolledUser, freezeClock, wrongCode } from '@/tests/mfa';
 import { tempOutbox } from '@/tests/outbox';
@@ -24,7 +23,7 @@ const SESSION = 'latchkey.session';
 /** A browser that passed the password step: it holds the challenge cookie. */
 async function atSecondStep(remember = false) {
   const user = await enrolledUser();
-  const token = await createChallenge({ userId: user.id, remember });
+  const token = await createChallenge({ userId: user.id, remember }, ctx());
   const browser = () => beginRequest({ [CHALLENGE]: token }, { 'x-latchkey-peer': uniqueIp() });
   return { user, token, browser };
 }

@@ -20,7 +20,7 @@ async function finish(
   const result: SecondStepResult = await verifySecondStep(await readChallengeCookie(), method, code, ctx);
   if (result.ok) {
     await clearChallengeCookie();
-    await startSession(result.userId, result.remember, ctx, true);
+    await startSession(result.userId, result.remember, ctx, true, { method });
     return redirect(safeCallbackUrl(callbackUrl));
   }
   // The challenge is over: back to the password step, which says why.
