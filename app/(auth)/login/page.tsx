@@ -20,6 +20,7 @@ export default async function LoginPage({
       {params.notice === 'mfa-expired' ? <Alert tone="info">{messages.challengeExpired}</Alert> : null}
       {params.notice === 'mfa-exhausted' ? <Alert>{messages.challengeExhausted}</Alert> : null}
       {params.notice === 'password-reset' ? <Alert tone="success">{messages.passwordReset}</Alert> : null}
+      {params.notice === 'signed-out-here' ? <Alert tone="info">{messages.signedOutHereOnly}</Alert> : null}
       <LoginForm callbackUrl={callbackUrl} />
     </section>
   );
