@@ -8,6 +8,7 @@
 import nextEnv from '@next/env';
 import { createBodyLimitedServer } from './lib/http/body-limit.mjs';
 import { refuseUndecodablePath } from './lib/http/decodable-path.mjs';
+import { answerDatabaseOutageWith503 } from './lib/http/unavailable.mjs';
 
 // Must match PEER_HEADER in lib/http/client-ip.ts.
 const PEER_HEADER = 'x-latchkey-peer';
@@ -44,6 +45,7 @@ function stamp(req) {
 const server = createBodyLimitedServer((req, res) => {
   if (refuseUndecodablePath(req, res)) return;
   stamp(req);
+  answerDatabaseOutageWith503(res);
   handle(req, res);
 });
 server.on('upgrade', (req, socket, head) => {

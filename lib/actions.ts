@@ -3,6 +3,8 @@ import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
 import { getSession, type SessionDTO } from '@/lib/auth/dal';
+import { isDatabaseUnavailable } from '@/lib/db/outage';
+import { runTrackingWrites, type WriteTracker } from '@/lib/db/write-tracking';
 import { describeFailure } from '@/lib/log';
 import { messages } from '@/lib/messages';
 
@@ -53,11 +55,19 @@ export function validatedAction<S extends ObjectSchema, X extends object = objec
       }
       return { ok: false, fieldErrors, values } as T;
     }
+    const writes: WriteTracker = { mayHaveWritten: false };
     try {
-      return await handler(parsed.data, values);
+      return await runTrackingWrites(writes, () => handler(parsed.data, values));
     } catch (error) {
       unstable_rethrow(error);
       console.error('latchkey: action failed:', describeFailure(error));
+      if (isDatabaseUnavailable(error)) {
+        // "Nothing was changed" only while no write can have reached the database.
+        const message = writes.mayHaveWritten
+          ? messages.serviceUnavailableAfterWrite
+          : messages.serviceUnavailable;
+        return { ok: false, error: message, values } as T;
+      }
       return { ok: false, error: messages.serverError, values } as T;
     }
   };

@@ -52,6 +52,12 @@ export const messages = {
   serverError: 'Something went wrong on our side. Nothing was changed; please try again.',
   accountCreatedSignIn:
     'Your account was created, but we could not sign you in just now. Sign in to continue.',
+  serviceUnavailable: 'Latchkey is temporarily unavailable. Nothing was changed; try again in a moment.',
+  // The database went away after a write may have gone through: no promise either way.
+  serviceUnavailableAfterWrite:
+    'Latchkey is temporarily unavailable and could not finish. Part of the change may have been saved: check in a moment before trying again.',
+  signedOutHereOnly:
+    'You are signed out on this browser. Latchkey was briefly unavailable, so the session could not be ended on our side yet; if you share this device, that is enough. To end it everywhere, sign in later and choose Sign out all other sessions.',
   badRequest: 'This request could not be read. Reload the page and try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',
   undoLinkInvalid:

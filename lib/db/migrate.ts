@@ -15,7 +15,9 @@ export async function migratePostgres(url: string): Promise<void> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  // A connect timeout, so a start against a dead server fails in seconds; no statement
+  // timeout, since a migration may rightly take long.
+  const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 3 });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
     await migrate(drizzle(client), { migrationsFolder });

@@ -23,6 +23,7 @@ export default async function LoginPage({
       {params.notice === 'account-created' ? (
         <Alert tone="info">{messages.accountCreatedSignIn}</Alert>
       ) : null}
+      {params.notice === 'signed-out-here' ? <Alert tone="info">{messages.signedOutHereOnly}</Alert> : null}
       <LoginForm callbackUrl={callbackUrl} />
     </section>
   );

@@ -1,0 +1,179 @@
+import 'server-only';
+import type { Sql, TransactionSql } from 'postgres';
+import { describeFailure } from '@/lib/log';
+import { admitQuery, failedBeforeSending, recordAnswer, recordFailure } from './health';
+import { DatabaseUnavailableError, findDatabaseUnavailable } from './outage';
+import { noteMaybeWritten } from './write-tracking';
+
+/**
+ * postgres.js has no client-side query timeout: on a server that accepts TCP but never answers
+ * (hung, paused, or behind a dropped network path) a query waits until TCP keepalive gives up,
+ * minutes later. Every statement and every transaction phase here gets a deadline instead.
+ * It is above the server's statement_timeout (lib/db/client.ts), so a merely slow statement is
+ * ended by the server (an answer: not an outage) before this deadline calls the server hung.
+ */
+export const QUERY_TIMEOUT_MS = 5_000;
+
+class QueryTimeoutError extends Error {
+  readonly code = 'QUERY_TIMEOUT';
+  constructor() {
+    super(`no answer from the database within ${QUERY_TIMEOUT_MS} ms`);
+    this.name = 'QueryTimeoutError';
+  }
+}
+
+// A statement that starts with one of these only reads; anything else counts as a write.
+const READ_ONLY = /^\s*(select|show|values)\b/i;
+
+type Runnable<T> = () => PromiseLike<T>;
+
+/** The subset of postgres.js that drizzle's postgres-js session uses. */
+type Client = Pick<Sql, 'unsafe'> & {
+  begin?: Sql['begin'];
+  savepoint?: TransactionSql['savepoint'];
+};
+
+/**
+ * Wraps postgres.js for drizzle: every statement passes the circuit breaker (lib/db/health.ts),
+ * gets a deadline, and reports its outcome, so the breaker trips from any query anywhere.
+ * A connection-class failure surfaces as DatabaseUnavailableError. After a deadline passes, the
+ * pool is replaced: its connections may be stuck on a dead socket for as long as TCP allows.
+ */
+export function guardedPostgres(create: () => Sql): { client: Sql; end: () => Promise<void> } {
+  let current = create();
+
+  function replacePool() {
+    const old = current;
+    current = create();
+    // drizzle registered its type parsers on the first client's options; carry them over.
+    Object.assign(current.options.parsers, old.options.parsers);
+    Object.assign(current.options.serializers, old.options.serializers);
+    // timeout 0: destroy the connections now, rejecting what waits on them.
+    old.end({ timeout: 0 }).catch(() => {});
+  }
+
+  function fail(error: unknown): never {
+    if (recordFailure(error)) {
+      const ours = findDatabaseUnavailable(error);
+      if (ours) throw ours;
+      if (error instanceof QueryTimeoutError) replacePool();
+      throw new DatabaseUnavailableError(describeFailure(error));
+    }
+    throw error;
+  }
+
+  // `admitted`: inside a transaction the breaker already let in (it may be the probe itself).
+  async function statement<T>(run: Runnable<T>, write: boolean, admitted: boolean): Promise<T> {
+    if (!admitted) admitQuery();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueryTimeoutError()), QUERY_TIMEOUT_MS);
+    });
+    try {
+      const result = await Promise.race([run(), deadline]);
+      recordAnswer();
+      if (write) noteMaybeWritten();
+      return result;
+    } catch (error) {
+      if (write && !failedBeforeSending(error)) noteMaybeWritten();
+      return fail(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A transaction (or savepoint): BEGIN and COMMIT each get the deadline; the callback's own
+   * statements get theirs one by one, so a long but live transaction is not cut short.
+   */
+  function transaction<T>(
+    start: (body: (tx: TransactionSql) => Promise<T>) => Promise<unknown>,
+    body: (tx: Client) => Promise<T>,
+    admitted: boolean,
+  ): Promise<T> {
+    if (!admitted) admitQuery();
+    return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let settled = false;
+      let committing = false;
+      const settle = (error: unknown, value?: T) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (committing) noteMaybeWritten();
+        if (error === undefined) {
+          recordAnswer();
+          resolve(value as T);
+          return;
+        }
+        try {
+          fail(error);
+        } catch (thrown) {
+          reject(thrown);
+        }
+      };
+      const arm = () => {
+        timer = setTimeout(() => settle(new QueryTimeoutError()), QUERY_TIMEOUT_MS);
+      };
+      arm();
+      start(async (tx) => {
+        clearTimeout(timer);
+        // Given up on already (BEGIN came too late): roll back rather than run unobserved.
+        if (settled) throw new Error('transaction abandoned after its deadline');
+        const value = await body(wrap(tx));
+        // The COMMIT goes out now: from here the transaction may have taken effect.
+        committing = true;
+        arm();
+        return value;
+      }).then(
+        (value) => settle(undefined, value as T),
+        (error) => settle(error ?? new Error('transaction failed')),
+      );
+    });
+  }
+
+  function wrap(sql: TransactionSql): Client {
+    return {
+      unsafe: ((query: string, params?: unknown[], options?: object) =>
+        pending(() => sql, query, params, options, true)) as unknown as Sql['unsafe'],
+      savepoint: ((body: (tx: Client) => Promise<unknown>) =>
+        transaction((inner) => sql.savepoint(inner), body, true)) as unknown as TransactionSql['savepoint'],
+    };
+  }
+
+  /** What `unsafe` returns: awaited as is (row objects) or through `.values()` (arrays). */
+  function pending(
+    sql: () => Pick<Sql, 'unsafe'>,
+    query: string,
+    params: unknown[] | undefined,
+    options: object | undefined,
+    admitted: boolean,
+  ) {
+    const write = !READ_ONLY.test(query);
+    const run = (values: boolean) =>
+      statement(
+        () => {
+          const q = sql().unsafe(query, params as never, options);
+          return values ? q.values() : q;
+        },
+        write,
+        admitted,
+      );
+    return {
+      values: () => run(true),
+      // biome-ignore lint/suspicious/noThenProperty: drizzle awaits what unsafe() returns.
+      then: (ok?: (rows: unknown) => unknown, ko?: (error: unknown) => unknown) => run(false).then(ok, ko),
+    };
+  }
+
+  const client = {
+    get options() {
+      return current.options;
+    },
+    unsafe: (query: string, params?: unknown[], options?: object) =>
+      pending(() => current, query, params, options, false),
+    begin: (body: (tx: Client) => Promise<unknown>) =>
+      transaction((inner) => current.begin(inner), body, false),
+  };
+  return { client: client as unknown as Sql, end: () => current.end() };
+}
