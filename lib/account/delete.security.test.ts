@@ -116,15 +116,15 @@ describe('after deletion, nothing of the account works', () => {
     const challenge = await createChallenge({ userId: user.id, remember: true }, ctx());
     expect(await deleteAccount(user, user.password, user.backupCodes[0], ctx())).toEqual({ ok: true });
 
-    // The authenticator and backup codes went with the account, so no code passes: a plain
-    // "invalid code", not an error page (the failed attempt is recorded without the gone id).
+    // The challenge went with the account (with its codes): back to the password step, which
+    // knows no such account; not an error page.
     for (const [method, code] of [
       ['totp', await codeNow(user.secret)],
       ['backup', user.backupCodes[1] ?? ''],
     ] as const) {
       expect(await verifySecondStep(challenge, method, code, ctx())).toMatchObject({
         ok: false,
-        kind: 'invalidCode',
+        kind: 'challengeExpired',
       });
     }
     // A sign-in that passed every check just before the deletion and starts its session just

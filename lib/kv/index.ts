@@ -73,10 +73,17 @@ function redisUrlStore(url: string): Store {
     commandTimeout: STORE_TIMEOUT_MS,
     connectTimeout: STORE_TIMEOUT_MS,
   });
-  client.on('error', (error: Error) => console.warn(`latchkey: Redis connection error: ${error.message}`));
+  // A reconnect is tried every few seconds while Redis is away: one line a minute says so.
+  let loggedAt = 0;
+  client.on('error', (error: Error) => {
+    if (Date.now() - loggedAt < 60_000) return;
+    loggedAt = Date.now();
+    console.warn(`latchkey: Redis connection error: ${error.message}`);
+  });
   // Back the moment the connection is: no waiting out the retry interval below.
   client.on('ready', () => {
     downUntil = 0;
+    loggedAt = 0;
   });
   return {
     kind: 'redis',
