@@ -1,6 +1,7 @@
 /**
  * Runs once when the server starts: settings are validated (a bad one stops start-up with its
- * name) and the database is opened and migrated before the first request.
+ * name), the database is opened and migrated before the first request, and what server.mjs
+ * closes after draining on SIGTERM is registered.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
@@ -12,7 +13,11 @@ export async function register() {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
-  const { db, dbKind } = await import('./lib/db/client');
+  const { db, dbKind, closeDb } = await import('./lib/db/client');
+  const { closeStore } = await import('./lib/kv');
+  const { onShutdown } = await import('./lib/http/graceful.mjs');
+  onShutdown('database', closeDb);
+  onShutdown('store', closeStore);
   await db();
   console.info(`latchkey: database ready (${await dbKind()})`);
 }
