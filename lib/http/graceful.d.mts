@@ -10,6 +10,8 @@ export type DrainOptions = {
   exit?: (code: number) => void;
   log?: (line: string) => void;
   signals?: EventEmitter | NodeJS.Process;
+  /** A repeat within this many ms is the same signal delivered twice (default 1000). */
+  echoMs?: number;
 };
 
 export declare function drainOnSignal(

@@ -50,13 +50,22 @@ const SIGNAL_STATUS = { SIGINT: 130, SIGTERM: 143 };
  *    carries `Connection: close`, so a client's pooled socket does not outlive the server;
  * 3. requests in flight get up to `timeoutMs` to finish; whatever remains is then cut;
  * 4. the shutdown hooks run, and `exit(0)` (1 if a hook failed).
- * A second signal during the drain exits at once. Call before listen(), so every connection is
- * seen. Returns `shutdown(reason)` for callers (and tests) that start it themselves.
+ * A second signal during the drain exits at once, unless it comes within `echoMs` of the first:
+ * Ctrl-C, and `kill -- -PGID`, signal the whole process group, and npm forwards its own copy to
+ * this process too, so one intent arrives twice within milliseconds. Call before listen(), so
+ * every connection is seen. Returns `shutdown(reason)` for callers (and tests) that start it.
  */
 export function drainOnSignal(
   server,
-  { timeoutMs = 10_000, exit = (code) => process.exit(code), log = console.info, signals = process } = {},
+  {
+    timeoutMs = 10_000,
+    exit = (code) => process.exit(code),
+    log = console.info,
+    signals = process,
+    echoMs = 1_000,
+  } = {},
 ) {
+  let firstSignalAt = 0;
   const inFlight = new Set();
   let draining;
   // Upgraded sockets (dev's hot-reload WebSocket) leave Node's connection list, so neither
@@ -119,10 +128,12 @@ export function drainOnSignal(
   for (const signal of ['SIGTERM', 'SIGINT']) {
     signals.on(signal, () => {
       if (draining) {
+        if (Date.now() - firstSignalAt < echoMs) return;
         log(`latchkey: ${signal} again: stopping now`);
         exit(SIGNAL_STATUS[signal]);
         return;
       }
+      firstSignalAt = Date.now();
       shutdown(signal);
     });
   }
