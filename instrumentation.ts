@@ -1,9 +1,14 @@
 /**
- * Runs once when the server starts: settings are validated (a bad one stops start-up with its
- * name) and the database is opened and migrated before the first request.
+ * Runs once when the server starts: the log filter goes in first, settings are validated (a bad
+ * one stops start-up with its name), the database is opened and migrated before the first
+ * request, and what server.mjs closes after draining on SIGTERM is registered.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  // Before anything can fail: Next prints a thrown error whole, and a database error carries the
+  // query's parameters (lib/log.ts).
+  const { installLogFilter } = await import('./lib/log');
+  installLogFilter();
   const { env } = await import('./lib/env');
   try {
     env();
@@ -12,7 +17,11 @@ export async function register() {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
-  const { db, dbKind } = await import('./lib/db/client');
+  const { db, dbKind, closeDb } = await import('./lib/db/client');
+  const { closeStore } = await import('./lib/kv');
+  const { onShutdown } = await import('./lib/http/graceful.mjs');
+  onShutdown('database', closeDb);
+  onShutdown('store', closeStore);
   await db();
   console.info(`latchkey: database ready (${await dbKind()})`);
 }

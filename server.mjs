@@ -5,9 +5,12 @@
 // client's X-Forwarded-* headers are dropped, so neither rate limits nor URLs trust them.
 // Request bodies over the limit Next is given (lib/http/body-size-limit.cjs, the one source) are
 // answered 413 here, before Next reads them; Next would answer them with a 500.
+// SIGTERM and SIGINT drain it (lib/http/graceful.mjs): requests in flight finish, within
+// SHUTDOWN_TIMEOUT_MS, before the database and store close and the process exits 0.
 import nextEnv from '@next/env';
 import { createBodyLimitedServer } from './lib/http/body-limit.mjs';
 import { refuseUndecodablePath } from './lib/http/decodable-path.mjs';
+import { drainOnSignal, listenOrExit } from './lib/http/graceful.mjs';
 import { answerDatabaseOutageWith503 } from './lib/http/unavailable.mjs';
 
 // Must match PEER_HEADER in lib/http/client-ip.ts.
@@ -19,6 +22,8 @@ process.env.NODE_ENV ??= dev ? 'development' : 'production';
 // (while APP_URL is unset) where lib/env.ts points links in mail.
 nextEnv.loadEnvConfig(process.cwd(), dev);
 const port = Number(process.env.PORT || 3000);
+// lib/env.ts validates it (instrumentation stops start-up on a bad value, during prepare()).
+const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS || 10_000);
 
 const { default: next } = await import('next');
 const app = next({ dev, hostname: 'localhost', port, turbopack: dev });
@@ -52,7 +57,8 @@ server.on('upgrade', (req, socket, head) => {
   stamp(req);
   upgrade(req, socket, head);
 });
+drainOnSignal(server, { timeoutMs: shutdownTimeoutMs });
 // No host given: Node listens on every address, IPv6 and IPv4 alike.
-server.listen(port, () => {
+listenOrExit(server, port, () => {
   console.info(`latchkey: ${dev ? 'development' : 'production'} server on http://localhost:${port}`);
 });

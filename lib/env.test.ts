@@ -24,6 +24,7 @@ describe('parseEnv', () => {
       APP_NAME: 'Latchkey',
       PGLITE_DIR: '.data/pglite',
       TRUST_PROXY_HOPS: 0,
+      SHUTDOWN_TIMEOUT_MS: 10_000,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
@@ -96,6 +97,8 @@ describe('parseEnv', () => {
     ['TRUST_PROXY_HOPS fractional', { TRUST_PROXY_HOPS: '1.5' }, 'TRUST_PROXY_HOPS'],
     ['TRUST_PROXY_HOPS not a number', { TRUST_PROXY_HOPS: 'all' }, 'TRUST_PROXY_HOPS'],
     ['TRUST_PROXY_HOPS too large', { TRUST_PROXY_HOPS: '11' }, 'TRUST_PROXY_HOPS'],
+    ['SHUTDOWN_TIMEOUT_MS not a number', { SHUTDOWN_TIMEOUT_MS: '10s' }, 'SHUTDOWN_TIMEOUT_MS'],
+    ['SHUTDOWN_TIMEOUT_MS negative', { SHUTDOWN_TIMEOUT_MS: '-1' }, 'SHUTDOWN_TIMEOUT_MS'],
     ['only the Upstash URL', { UPSTASH_REDIS_REST_URL: 'https://x.upstash.io' }, 'UPSTASH_REDIS_REST_TOKEN'],
     ['only the Upstash token', { UPSTASH_REDIS_REST_TOKEN: 'token' }, 'UPSTASH_REDIS_REST_URL'],
     [

@@ -58,6 +58,10 @@ const fields = z.object({
     .max(512)
     .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'must be a mailto: address or an https:// URL')
     .optional(),
+  // How long a SIGTERM'd server waits for requests in flight (read by server.mjs; validated here
+  // so a bad value stops start-up like any other). Keep it under the orchestrator's own grace
+  // period (Kubernetes: 30 s), or the process is killed before it closes its connections.
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 const schema = fields
@@ -119,6 +123,7 @@ export function env(): Env {
       OUTBOX_DIR: process.env.OUTBOX_DIR,
       PORT: process.env.PORT,
       SECURITY_CONTACT: process.env.SECURITY_CONTACT,
+      SHUTDOWN_TIMEOUT_MS: process.env.SHUTDOWN_TIMEOUT_MS,
     });
     // The mail transport is decided at start-up too (instrumentation calls env()), so a
     // production server that would keep reset links in a local outbox does not start at all.

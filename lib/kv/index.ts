@@ -127,3 +127,17 @@ export function withTimeout<T>(promise: Promise<T>, ms = STORE_TIMEOUT_MS): Prom
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * For shutdown: end a REDIS_URL connection, so the process leaves Redis cleanly. Upstash is
+ * HTTP and the in-process store holds no connection: nothing to close. Runs after the last
+ * request, so nothing is waiting on a reply.
+ */
+export async function closeStore(): Promise<void> {
+  const current = globalForKv.__latchkeyKv;
+  globalForKv.__latchkeyKv = undefined;
+  if (current?.kind !== 'redis') return;
+  // @upstash/redis keeps its requester in a protected field.
+  const requester = (current.redis as unknown as { client: unknown }).client;
+  if (requester instanceof IORedisRequester) requester.close();
+}

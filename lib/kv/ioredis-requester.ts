@@ -21,6 +21,11 @@ export class IORedisRequester implements Requester {
 
   constructor(private readonly client: IORedis) {}
 
+  /** Drops the connection at once (no QUIT round trip: a Redis that is down would never answer it). */
+  close(): void {
+    this.client.disconnect();
+  }
+
   async request<TResult = unknown>(req: UpstashRequest): Promise<UpstashResponse<TResult>> {
     const path = req.path ?? [];
     if (path[0] === 'pipeline' || path[0] === 'multi-exec') {
