@@ -51,6 +51,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
 const startedIn = <T extends { start: number }>(records: T[], from: number, to: number) =>
   records.filter((r) => r.start >= from && r.start < to);
+/** Requests that were waiting at any moment of the window (started before its end, ended after its start). */
+const overlapping = (records: RequestRecord[], from: number, to: number) =>
+  records.filter((r) => r.start < to && r.end >= from);
+/** The routes in the order a sign-in, the pages and the sign-out use them. */
+const ROUTES = [
+  'GET /login',
+  'POST /login',
+  'GET /login/verify',
+  'POST /login/verify',
+  'GET /dashboard',
+  'GET /settings/security',
+  'POST sign out',
+];
 
 /** A sign-in by the probe from a new browser at a new address: how it ended. */
 async function probeSignIn(
@@ -92,7 +105,7 @@ export async function loadPhase(soak: Soak): Promise<LoadVerdict> {
   const requests = startedIn(load.requests, from, to);
   say(`  ${requestFigures(requests).text}`);
   say(`  requests per second: ${(requests.length / ((to - from) / 1000)).toFixed(1)} over ${since(from)}`);
-  for (const route of [...new Set(requests.map((r) => r.route))]) {
+  for (const route of ROUTES.filter((r) => requests.some((q) => q.route === r))) {
     say(
       `    ${routeLine(
         route,
@@ -174,9 +187,8 @@ export async function redisPhase(soak: Soak): Promise<RedisVerdict> {
   await load.stop();
   const to = Date.now();
 
-  const window = startedIn(load.requests, killAt, upAt);
-  const figures = requestFigures(window);
-  say(`  requests started while Redis was down: ${figures.text}`);
+  const figures = requestFigures(overlapping(load.requests, killAt, upAt));
+  say(`  requests in flight at any time while Redis was down: ${figures.text}`);
   say(`  500s: ${figures.errors500}; max latency ${Math.round(figures.max)} ms`);
   const signIns = signInFigures(soak, killAt, upAt);
   say(`  while down: ${signIns.text}`);
@@ -256,8 +268,7 @@ export async function databasePhase(soak: Soak): Promise<DatabaseVerdict> {
       await sleep(200);
     }
     const end = recoveredAt ?? Date.now();
-    const window = startedIn(load.requests, stopAt, end);
-    const figures = requestFigures(window);
+    const figures = requestFigures(overlapping(load.requests, stopAt, end));
     say(
       `  outage of ${seconds} s: pg_ctl stop took ${stopMs} ms, down ${((startAt - stopAt) / 1000).toFixed(1)} s, ` +
         `pg_ctl start took ${startMs} ms`,
@@ -268,7 +279,7 @@ export async function databasePhase(soak: Soak): Promise<DatabaseVerdict> {
             `(${recoveredAt - acceptingAt} ms after PostgreSQL accepted connections)`
         : `    a signed-in page did not answer 200 within ${RECOVERY_LIMIT_MS / 1000} s of the start`,
     );
-    say(`    requests started from the stop to the recovery: ${figures.text}`);
+    say(`    requests in flight at any time from the stop to the recovery: ${figures.text}`);
     say(
       `    answer times in the outage: max ${Math.round(figures.max)} ms, p95 ${Math.round(figures.p95)} ms; ` +
         `500s: ${figures.errors500}`,
@@ -398,7 +409,7 @@ export async function sigtermPhase(soak: Soak): Promise<SigtermVerdict> {
   say(`phase 5, SIGTERM under load to pid ${server.pid} (node server.mjs, ${server.baseUrl})`);
   const from = Date.now();
   load.start(server.baseUrl);
-  await sleep(5000);
+  await sleep(10_000);
   const sigAt = Date.now();
   process.kill(server.pid, 'SIGTERM');
   const exit = await Promise.race([server.exited, sleep(EXIT_LIMIT_MS).then(() => null)]);
