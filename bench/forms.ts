@@ -89,12 +89,17 @@ export async function actionFormFields(
       `GET ${url} answered ${response.status}${location ? ` to ${location}` : ''}, expected 200`,
     );
   }
+  return formFields(html, options.input, `GET ${url}`);
+}
+
+/**
+ * The hidden inputs of the page's first server-action form, or of the first with an input named
+ * `input`, in document order; `where` names the page in the error.
+ */
+export function formFields(html: string, input?: string, where = 'the page'): [string, string][] {
   const forms = html.match(/<form\b[\s\S]*?<\/form>/gi) ?? [];
   for (const form of forms) {
-    if (
-      options.input &&
-      ![...form.matchAll(/<input\b[^>]*>/gi)].some(([tag]) => attribute(tag, 'name') === options.input)
-    )
+    if (input && ![...form.matchAll(/<input\b[^>]*>/gi)].some(([tag]) => attribute(tag, 'name') === input))
       continue;
     const fields: [string, string][] = [];
     for (const [tag] of form.matchAll(/<input\b[^>]*>/gi)) {
@@ -105,7 +110,7 @@ export async function actionFormFields(
     if (fields.some(([name]) => name.startsWith('$ACTION_'))) return fields;
   }
   throw new Error(
-    `GET ${url}: no form with $ACTION_ hidden inputs${options.input ? ` and an input named ${options.input}` : ''} (not a server-action form?)`,
+    `${where}: no form with $ACTION_ hidden inputs${input ? ` and an input named ${input}` : ''} (not a server-action form?)`,
   );
 }
 
@@ -137,16 +142,21 @@ export async function submitAction(
   });
   jar?.update(response);
   const body = await response.text();
+  return {
+    status: response.status,
+    location: response.headers.get('location'),
+    sessionCookie: sessionCookieIn(response),
+    body,
+  };
+}
+
+/** The non-empty session cookie an answer sets (`name=value`), or null. */
+export function sessionCookieIn(response: Response): string | null {
   const session = response.headers
     .getSetCookie()
     .map((c) => c.split(';', 1)[0] ?? '')
     .find((c) => c.startsWith(`${SESSION_COOKIE}=`) && c.length > SESSION_COOKIE.length + 1);
-  return {
-    status: response.status,
-    location: response.headers.get('location'),
-    sessionCookie: session ?? null,
-    body,
-  };
+  return session ?? null;
 }
 
 /** Fails with what the page said (its alert or field errors) unless the action signed in. */

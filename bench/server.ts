@@ -1,7 +1,8 @@
 // The bench's own production server: `node server.mjs` (what `npm start` runs after
 // scripts/ensure-env.mjs) on a free loopback port, with a throwaway PGlite directory, in-process
 // rate limits and fresh secrets passed in the environment, so nothing in the repository (.data,
-// .env.local) is read for state or written.
+// .env.local) is read for state or written. `npm run soak` passes its own services and secrets
+// (ServerOptions) and signals the process itself (pid, exited).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -91,12 +92,13 @@ export function serverActionId(filename: string, exportedName: string): string {
   return ids[0] as string;
 }
 
-function freePort(): Promise<number> {
+/** A port nobody listens on at 127.0.0.1: any (0, the system picks), or `port` itself. */
+export function freePort(port = 0): Promise<number> {
   return new Promise((done, fail) => {
     const probe = createServer();
     probe.unref();
     probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
+    probe.listen(port, '127.0.0.1', () => {
       const address = probe.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       probe.close(() => (port ? done(port) : fail(new Error('no free port'))));
@@ -104,17 +106,40 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The first free port from `from` to `to` (both included). */
+export async function freePortIn(from: number, to: number): Promise<number> {
+  for (let port = from; port <= to; port++) {
+    try {
+      return await freePort(port);
+    } catch {
+      // Taken: the next one.
+    }
+  }
+  throw new Error(`no free port from ${from} to ${to}`);
+}
+
 export type BenchServer = {
   baseUrl: string;
+  /** The process running server.mjs (no wrapper in between). */
+  pid: number;
+  /** How the process ended, once it has. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Everything the server printed, for the report. */
   log: () => string;
   stop: () => Promise<void>;
 };
 
+export type ServerOptions = {
+  /** Where to listen; a free port when omitted. */
+  port?: number;
+  /** Settings that replace the bench's (DATABASE_URL, REDIS_URL, shared secrets, APP_URL, …). */
+  env?: Record<string, string>;
+};
+
 const MAX_LOG = 200_000;
 
-export async function startServer(): Promise<BenchServer> {
-  const port = await freePort();
+export async function startServer(options: ServerOptions = {}): Promise<BenchServer> {
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
   const baseUrl = `http://127.0.0.1:${port}`;
   // An empty value counts as unset for the app, and Next.js does not fill it from .env files: so
@@ -140,6 +165,7 @@ export async function startServer(): Promise<BenchServer> {
     // so no one else can send it a forwarded address.
     TRUST_PROXY_HOPS: '1',
     LATCHKEY_BENCH: '1',
+    ...options.env,
   };
   const preload = pathToFileURL(join(__dirname, 'loopback.mjs')).href;
   // Its own process group (detached), so stopping it takes every child with it.
@@ -155,7 +181,9 @@ export async function startServer(): Promise<BenchServer> {
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
 
   const killGroup = (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
@@ -187,7 +215,7 @@ export async function startServer(): Promise<BenchServer> {
     await stop();
     throw error;
   }
-  return { baseUrl, log: () => output, stop };
+  return { baseUrl, pid: child.pid as number, exited, log: () => output, stop };
 }
 
 async function waitUntilReady(baseUrl: string, child: ChildProcess, log: () => string): Promise<void> {
