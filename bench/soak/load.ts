@@ -250,8 +250,15 @@ export class Load {
     await sleep(Math.random() * 1000);
     while (this.running) {
       if (user.verifications >= VERIFY_BUDGET - VERIFY_MARGIN) {
+        // No sign-in left in the budget: a person kept signed in goes on using the app (so the
+        // load does not fade away in later phases); one signed out rests.
         this.resting.add(user.index);
-        await this.pause(1000);
+        if (user.jar.get(SESSION_COOKIE)) {
+          await view(this.requests, baseUrl, '/dashboard', user);
+          await this.pause(100 + Math.random() * 300);
+          await view(this.requests, baseUrl, SECURITY_PAGE, user);
+        }
+        await this.pause(500 + Math.random() * 1000);
         continue;
       }
       if (user.mfa && !codeReady(user.account as MfaAccount)) {
@@ -273,6 +280,8 @@ export class Load {
           await view(this.requests, baseUrl, SECURITY_PAGE, user);
         }
         await this.pause(100 + Math.random() * 300);
+        // The budget's last sign-in: stay signed in and keep browsing (above).
+        if (user.verifications >= VERIFY_BUDGET - VERIFY_MARGIN) continue;
         const signOutStart = Date.now();
         const ok = await signOut(this.requests, baseUrl, user.jar, this.signOutActionId);
         this.signOuts.push({ user: user.index, start: signOutStart, end: Date.now(), ok });
