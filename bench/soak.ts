@@ -285,6 +285,17 @@ async function main(): Promise<number> {
     });
     verdicts.sigterm = await phase(sigtermPhase);
 
+    // How each server stopped, in its own words (the drain, and any part that did not close).
+    for (const server of parts.servers) {
+      const stopping = server
+        .log()
+        .split('\n')
+        .filter((line) =>
+          /^latchkey: (SIGTERM|SIGINT|stopped|could not close|\d+ request)/.test(line.trim()),
+        );
+      if (stopping.length > 0)
+        say(`server ${server.baseUrl} stopping:\n${stopping.map((l) => `  ${l.trim()}`).join('\n')}`);
+    }
     const errors = new Map<string, number>();
     for (const server of parts.servers) {
       for (const line of server.log().split('\n')) {

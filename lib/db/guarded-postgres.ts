@@ -52,11 +52,19 @@ export function guardedPostgres(create: () => Sql): { client: Sql; end: () => Pr
     old.end({ timeout: 0 }).catch(() => {});
   }
 
+  // After a restart of the server, pooled connections can be dead without postgres.js knowing
+  // (CONNECTION_CLOSED on write): with one probe every few seconds, ten of them would keep the
+  // breaker open for most of a minute. So a connection-class failure starts a fresh pool, at
+  // most once a second (a burst of failures during an outage replaces it once).
+  let replacedAt = 0;
   function fail(error: unknown): never {
     if (recordFailure(error)) {
       const ours = findDatabaseUnavailable(error);
       if (ours) throw ours;
-      if (error instanceof QueryTimeoutError) replacePool();
+      if (Date.now() - replacedAt > 1_000) {
+        replacedAt = Date.now();
+        replacePool();
+      }
       throw new DatabaseUnavailableError(describeFailure(error));
     }
     throw error;
@@ -175,5 +183,6 @@ export function guardedPostgres(create: () => Sql): { client: Sql; end: () => Pr
     begin: (body: (tx: Client) => Promise<unknown>) =>
       transaction((inner) => current.begin(inner), body, false),
   };
-  return { client: client as unknown as Sql, end: () => current.end() };
+  // Bounded: a pool left with connections to a server that went away must not hold up shutdown.
+  return { client: client as unknown as Sql, end: () => current.end({ timeout: 2 }) };
 }
