@@ -5,7 +5,7 @@
 // (ServerOptions) and signals the process itself (pid, exited).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,12 +19,28 @@ export function ensureBuild(): void {
   const buildId = join(ROOT, '.next', 'BUILD_ID');
   let reason: string | undefined;
   if (!existsSync(buildId)) reason = 'no production build (.next/BUILD_ID is missing)';
+  else if (newestSource() > statSync(buildId).mtimeMs) reason = 'the production build is older than the code';
   else if (!buildHasRoute(BENCH_ROUTE))
     reason = `the production build has no ${BENCH_ROUTE} route (built before it)`;
   if (!reason) return;
   console.info(`bench: ${reason}; running npm run build`);
   const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status ?? result.signal})`);
+}
+
+/** The newest modification time of what the server is built from (figures of a stale build lie). */
+function newestSource(): number {
+  let newest = 0;
+  const visit = (path: string) => {
+    if (!existsSync(path)) return;
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(path)) if (!entry.startsWith('.')) visit(join(path, entry));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const part of ['app', 'lib', 'components', 'middleware.ts', 'instrumentation.ts', 'next.config.ts'])
+    visit(join(ROOT, part));
+  return newest;
 }
 
 function buildHasRoute(route: string): boolean {

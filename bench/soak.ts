@@ -216,18 +216,20 @@ async function main(): Promise<number> {
     // The accounts, made as people make them: registration, and enrollment for every fourth.
     const setupFrom = performance.now();
     const userAddresses = new AddressPool(1);
-    const users: LoadUser[] = await inParallel(
-      Array.from({ length: USERS }, (_, i) => i),
-      SETUP_WIDTH,
-      async (index) => {
-        const jar = new CookieJar(userAddresses.next());
-        const mfa = index % TWO_FACTOR_EVERY === TWO_FACTOR_EVERY - 1;
-        const account = mfa ? await registerWithTwoFactor(a.baseUrl, jar) : await register(a.baseUrl, jar);
-        // The registration's session stays in the database; the browser starts signed out.
-        jar.delete(SESSION_COOKIE);
-        return { index, account, mfa, jar, verifications: 0 };
-      },
-    );
+    const makeUsers = () =>
+      inParallel(
+        Array.from({ length: USERS }, (_, i) => i),
+        SETUP_WIDTH,
+        async (index): Promise<LoadUser> => {
+          const jar = new CookieJar(userAddresses.next());
+          const mfa = index % TWO_FACTOR_EVERY === TWO_FACTOR_EVERY - 1;
+          const account = mfa ? await registerWithTwoFactor(a.baseUrl, jar) : await register(a.baseUrl, jar);
+          // The registration's session stays in the database; the browser starts signed out.
+          jar.delete(SESSION_COOKIE);
+          return { index, account, mfa, jar, verifications: 0 };
+        },
+      );
+    const users: LoadUser[] = await makeUsers();
     const addresses = new AddressPool(2);
     const probe = () => register(a.baseUrl, new CookieJar(addresses.next()));
     const probes = {
@@ -283,6 +285,13 @@ async function main(): Promise<number> {
         if (s.b) parts.servers.push(s.b);
       }
     });
+    // Fresh accounts for the last phase: the first ones may have spent their 15-minute budget of
+    // password verifications by now (a resting user sends nothing, and a SIGTERM with nothing in
+    // flight would prove nothing).
+    const fresh = await makeUsers();
+    parts.load = new Load(fresh, signOutActionId);
+    soak.load = parts.load;
+    soak.users = fresh;
     verdicts.sigterm = await phase(sigtermPhase);
 
     // How each server stopped, in its own words (the drain, and any part that did not close).
