@@ -11,7 +11,10 @@ export function describeFailure(error: unknown): string {
   // (`invalid input syntax for type uuid: "…"`): of those, the code is all that is kept.
   const quotesInput =
     typeof code === 'string' && code.startsWith('22') && code === (error as { code?: unknown }).code;
-  const firstLine = quotesInput ? '' : (error.message.split('\n')[0] ?? '').slice(0, 300);
+  // @upstash/redis appends the command it sent (keys: IP buckets, user ids) after "command was:".
+  const firstLine = quotesInput
+    ? ''
+    : (error.message.split('\n')[0] ?? '').split(/,? command was:/)[0]?.slice(0, 300);
   return `${error.name}${typeof code === 'string' ? ` [${code}]` : ''}${firstLine ? `: ${firstLine}` : ''}`;
 }
 

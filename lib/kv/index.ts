@@ -2,6 +2,7 @@ import 'server-only';
 import { Redis } from '@upstash/redis';
 import IORedis from 'ioredis';
 import { env } from '@/lib/env';
+import { describeFailure } from '@/lib/log';
 import { IORedisRequester } from './ioredis-requester';
 import { MemoryRedis } from './memory-redis';
 
@@ -101,7 +102,9 @@ export function storeUsable(s: Store = store()): boolean {
 export function markStoreDown(s: Store, error: unknown): void {
   if (s.kind === 'memory') return;
   if (Date.now() >= downUntil) {
-    console.warn(`latchkey: the ${s.kind} store failed; using the fallback for now: ${String(error)}`);
+    console.warn(
+      `latchkey: the ${s.kind} store failed; using the fallback for now: ${describeFailure(error)}`,
+    );
   }
   downUntil = Date.now() + RETRY_STORE_AFTER_MS;
   fellBack = true;

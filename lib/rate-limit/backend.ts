@@ -34,10 +34,11 @@ export async function onStoreOrFallback<T>(
       markStoreDown(primary, error);
     }
   }
-  // Whatever is counted now must reach the store when it is back.
-  markFellBack();
   try {
-    return await onFallback();
+    const result = await onFallback();
+    // Marked after the write: a hand-over that started meanwhile may have missed this row.
+    markFellBack();
+    return result;
   } catch (error) {
     console.warn(
       `latchkey: rate-limit fallback (database) failed, counting in-process: ${describeFailure(error)}`,

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, or, sql } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import { limiterFallback } from '@/lib/db/schema';
 
@@ -29,12 +29,22 @@ export async function fallbackLimit(
   const bucket = Math.floor(Date.now() / windowMs);
   const reset = (bucket + 1) * windowMs;
   const database = await db();
+  if (rate < 0) {
+    // A refund only lowers a count that exists: it never creates a row.
+    const [row] = await database
+      .update(limiterFallback)
+      .set({ count: sql`greatest(${limiterFallback.count} + ${rate}, 0)` })
+      .where(eq(limiterFallback.key, countKey(name, id, bucket)))
+      .returning({ count: limiterFallback.count });
+    const used = row?.count ?? 0;
+    return { success: used <= tokens, remaining: Math.max(tokens - used, 0), reset };
+  }
   const [row] = await database
     .insert(limiterFallback)
-    .values({ key: countKey(name, id, bucket), count: Math.max(rate, 0), expiresAt: new Date(reset) })
+    .values({ key: countKey(name, id, bucket), count: rate, expiresAt: new Date(reset) })
     .onConflictDoUpdate({
       target: limiterFallback.key,
-      set: { count: sql`greatest(${limiterFallback.count} + ${rate}, 0)` },
+      set: { count: sql`${limiterFallback.count} + ${rate}` },
     })
     .returning({ count: limiterFallback.count });
   const used = row?.count ?? rate;
@@ -81,28 +91,55 @@ export type Drained =
   | { kind: 'count'; name: string; id: string; count: number; reset: number }
   | { kind: 'lock'; name: string; id: string; until: number };
 
+const BATCH = 200;
+
 /**
- * Take everything counted here out, and hand it to `apply` (which writes it into the store), in
- * one transaction: when `apply` fails the rows stay for the next try; of two instances draining
- * at once, each row goes to one of them. Expired rows are simply dropped.
+ * Hand everything counted here to `apply` (which writes it into the store, taking the higher
+ * count, so applying twice does no harm), a batch at a time, with no transaction open while the
+ * store is written to. A row is deleted only if it is unchanged since it was read: a count an
+ * instance still on the fallback raised meanwhile stays for the next hand-over. Expired rows
+ * are dropped. Returns how many live rows were handed over.
  */
 export async function drainFallback(apply: (rows: Drained[]) => Promise<void>): Promise<number> {
   const database = await db();
-  return database.transaction(async (tx) => {
-    const rows = await tx.delete(limiterFallback).returning();
-    const now = Date.now();
-    const live: Drained[] = [];
-    for (const row of rows) {
-      const until = row.expiresAt.getTime();
-      if (until <= now) continue;
-      const [kind, name, ...rest] = row.key.split(':');
-      if (!name || rest.length === 0) continue;
-      if (kind === 'lock') live.push({ kind: 'lock', name, id: rest.join(':'), until });
-      // The id may hold colons (an IPv6 bucket): the window number is the last part.
-      else if (kind === 'rl' && rest.length >= 2)
-        live.push({ kind: 'count', name, id: rest.slice(0, -1).join(':'), count: row.count, reset: until });
-    }
+  await database.delete(limiterFallback).where(lte(limiterFallback.expiresAt, new Date()));
+  let handed = 0;
+  let after = '';
+  for (;;) {
+    const rows = await database
+      .select()
+      .from(limiterFallback)
+      .where(and(gt(limiterFallback.key, after), gt(limiterFallback.expiresAt, new Date())))
+      .orderBy(asc(limiterFallback.key))
+      .limit(BATCH);
+    if (rows.length === 0) return handed;
+    after = rows[rows.length - 1]?.key ?? after;
+    const live = rows.flatMap((row) => parse(row.key, row.count, row.expiresAt.getTime()));
     if (live.length > 0) await apply(live);
-    return live.length;
-  });
+    handed += live.length;
+    await database
+      .delete(limiterFallback)
+      .where(
+        or(
+          ...rows.map((row) =>
+            and(
+              eq(limiterFallback.key, row.key),
+              eq(limiterFallback.count, row.count),
+              eq(limiterFallback.expiresAt, row.expiresAt),
+            ),
+          ),
+        ),
+      );
+  }
+}
+
+function parse(key: string, count: number, until: number): Drained[] {
+  const [kind, name, ...rest] = key.split(':');
+  if (!name || rest.length === 0) return [];
+  if (kind === 'lock') return [{ kind: 'lock', name, id: rest.join(':'), until }];
+  // The id may hold colons (an IPv6 bucket): the window number is the last part. A count given
+  // back to 0 has nothing to hand over.
+  if (kind === 'rl' && rest.length >= 2 && count > 0)
+    return [{ kind: 'count', name, id: rest.slice(0, -1).join(':'), count, reset: until }];
+  return [];
 }

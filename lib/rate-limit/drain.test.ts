@@ -1,0 +1,50 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeDb, db } from '@/lib/db/client';
+import { limiterFallback } from '@/lib/db/schema';
+import { uniqueId } from '@/tests/helpers';
+import { type Drained, drainFallback, fallbackLimit, fallbackStartLock } from './fallback';
+
+const WINDOW = 15 * 60_000;
+const rows = async () =>
+  Object.fromEntries((await (await db()).select().from(limiterFallback)).map((r) => [r.key, r.count]));
+
+afterAll(async () => {
+  await closeDb();
+});
+
+describe('handing the database fallback back to the store', () => {
+  it('hands over counts and locks (ids with colons intact), and keeps a count raised meanwhile', async () => {
+    const [a, b] = [uniqueId('a'), `2001:db8:${uniqueId('b')}::/64`];
+    for (let i = 0; i < 3; i++) await fallbackLimit('signInAccount', a, 5, WINDOW);
+    await fallbackLimit('signInIp', b, 50, WINDOW);
+    await fallbackStartLock('signInAccount', a, 60_000);
+
+    const handed: Drained[] = [];
+    const n = await drainFallback(async (batch) => {
+      handed.push(...batch);
+      // Another instance, still on the fallback, counts one more while the store is written to.
+      await fallbackLimit('signInIp', b, 50, WINDOW);
+    });
+    expect(n).toBe(3);
+    expect(handed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'count', name: 'signInAccount', id: a, count: 3 }),
+        expect.objectContaining({ kind: 'count', name: 'signInIp', id: b, count: 1 }),
+        expect.objectContaining({ kind: 'lock', name: 'signInAccount', id: a }),
+      ]),
+    );
+    // What was handed over unchanged is gone; the count raised meanwhile stays for next time.
+    const bucket = Math.floor(Date.now() / WINDOW);
+    expect(await rows()).toEqual({ [`rl:signInIp:${b}:${bucket}`]: 2 });
+  });
+
+  it('a refund never creates a row (a flood of refused requests leaves nothing behind)', async () => {
+    const id = uniqueId('refund');
+    const before = Object.keys(await rows()).length;
+    expect(await fallbackLimit('signInAccount', id, 5, WINDOW, -1)).toMatchObject({
+      success: true,
+      remaining: 5,
+    });
+    expect(Object.keys(await rows())).toHaveLength(before);
+  });
+});
