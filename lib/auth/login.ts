@@ -28,14 +28,15 @@ export async function passwordSignIn(
 ): Promise<PasswordSignInResult> {
   // Failed guesses: the account's budget for unknown browsers (5, then 15 minutes locked), or the
   // known browser's own; and the IP's across accounts.
+  // The IP's first: its sender cannot vary it at will, as it can the address (./rate-limit).
   const failures: Limit[] = [
-    device ? { name: 'signInDevice', id: device } : { name: 'signInAccount', id: emailKey(email) },
     { name: 'signInIp', id: ipBucket(ctx.ip) },
+    device ? { name: 'signInDevice', id: device } : { name: 'signInAccount', id: emailKey(email) },
   ];
   // Every verification, right or wrong: argon2id is the expensive part whatever the answer.
   const verifications: Limit[] = [
-    { name: 'passwordVerifyAccount', id: emailKey(email) },
     { name: 'passwordVerifyIp', id: ipBucket(ctx.ip) },
+    { name: 'passwordVerifyAccount', id: emailKey(email) },
   ];
   const result = await guarded(
     verifications,

@@ -39,8 +39,15 @@ type Client = Pick<Sql, 'unsafe'> & {
  * A connection-class failure surfaces as DatabaseUnavailableError. After a deadline passes, the
  * pool is replaced: its connections may be stuck on a dead socket for as long as TCP allows.
  */
-export function guardedPostgres(create: () => Sql): { client: Sql; end: () => Promise<void> } {
+export function guardedPostgres(
+  create: () => Sql,
+  /** The pool's size: at most this many statements or transactions run at once. */
+  slots = 10,
+): { client: Sql; end: () => Promise<void> } {
   let current = create();
+  // Waiting for a free connection is not the server failing to answer: requests queue here,
+  // before their deadline starts, so a busy pool never looks like an outage.
+  const pool = semaphore(slots);
 
   function replacePool() {
     const old = current;
@@ -72,7 +79,17 @@ export function guardedPostgres(create: () => Sql): { client: Sql; end: () => Pr
 
   // `admitted`: inside a transaction the breaker already let in (it may be the probe itself).
   async function statement<T>(run: Runnable<T>, write: boolean, admitted: boolean): Promise<T> {
-    if (!admitted) admitQuery();
+    if (admitted) return deadlined(run, write);
+    await pool.acquire();
+    try {
+      admitQuery();
+      return await deadlined(run, write);
+    } finally {
+      pool.release();
+    }
+  }
+
+  async function deadlined<T>(run: Runnable<T>, write: boolean): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new QueryTimeoutError()), QUERY_TIMEOUT_MS);
@@ -94,12 +111,25 @@ export function guardedPostgres(create: () => Sql): { client: Sql; end: () => Pr
    * A transaction (or savepoint): BEGIN and COMMIT each get the deadline; the callback's own
    * statements get theirs one by one, so a long but live transaction is not cut short.
    */
-  function transaction<T>(
+  async function transaction<T>(
     start: (body: (tx: TransactionSql) => Promise<T>) => Promise<unknown>,
     body: (tx: Client) => Promise<T>,
     admitted: boolean,
   ): Promise<T> {
-    if (!admitted) admitQuery();
+    if (admitted) return bounded(start, body);
+    await pool.acquire();
+    try {
+      admitQuery();
+      return await bounded(start, body);
+    } finally {
+      pool.release();
+    }
+  }
+
+  function bounded<T>(
+    start: (body: (tx: TransactionSql) => Promise<T>) => Promise<unknown>,
+    body: (tx: Client) => Promise<T>,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       let settled = false;
@@ -185,4 +215,24 @@ export function guardedPostgres(create: () => Sql): { client: Sql; end: () => Pr
   };
   // Bounded: a pool left with connections to a server that went away must not hold up shutdown.
   return { client: client as unknown as Sql, end: () => current.end({ timeout: 2 }) };
+}
+
+/** At most `n` at once; the rest wait their turn, first come first served. */
+function semaphore(n: number): { acquire: () => Promise<void>; release: () => void } {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire: () => {
+      if (free > 0) {
+        free--;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
 }

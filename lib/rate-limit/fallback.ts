@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, gt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
 import { limiterFallback } from '@/lib/db/schema';
 
@@ -9,6 +9,8 @@ import { limiterFallback } from '@/lib/db/schema';
  * instances), with the same fixed windows as @upstash/ratelimit's, so a count taken here and one
  * taken in Redis mean the same thing. When the store is back, `drainFallback` hands what was
  * counted here back to it (./backend.ts), so a lock taken during the outage keeps holding.
+ * Locks are also written here while the store is up (./lock.ts: they are rare), so an outage
+ * does not hide a lock taken before it.
  *
  * Keys: `rl:<limiter>:<id>:<window number>` for counts, `lock:<limiter>:<id>` for locks. Ids are
  * keyed hashes or IP buckets, never an address in clear.
@@ -49,6 +51,23 @@ export async function fallbackLimit(
     .returning({ count: limiterFallback.count });
   const used = row?.count ?? rate;
   return { success: used <= tokens, remaining: Math.max(tokens - used, 0), reset };
+}
+
+/** The current window's count without adding to it (and without creating a row). */
+export async function fallbackPeek(
+  name: string,
+  id: string,
+  tokens: number,
+  windowMs: number,
+): Promise<WindowResult> {
+  const bucket = Math.floor(Date.now() / windowMs);
+  const database = await db();
+  const [row] = await database
+    .select({ count: limiterFallback.count })
+    .from(limiterFallback)
+    .where(eq(limiterFallback.key, countKey(name, id, bucket)));
+  const used = row?.count ?? 0;
+  return { success: used < tokens, remaining: Math.max(tokens - used, 0), reset: (bucket + 1) * windowMs };
 }
 
 /** Forget the current window's count (what was guessed no longer exists: clearAttempts). */
@@ -94,11 +113,11 @@ export type Drained =
 const BATCH = 200;
 
 /**
- * Hand everything counted here to `apply` (which writes it into the store, taking the higher
- * count, so applying twice does no harm), a batch at a time, with no transaction open while the
- * store is written to. A row is deleted only if it is unchanged since it was read: a count an
- * instance still on the fallback raised meanwhile stays for the next hand-over. Expired rows
- * are dropped. Returns how many live rows were handed over.
+ * Hand everything the database holds to `apply` (which writes it into the store, the higher
+ * count or the later lock winning, so applying twice does no harm), a batch at a time, with no
+ * transaction open while the store is written to. Live rows stay until they expire: the next
+ * outage goes on from them instead of starting a fresh budget, and an instance still on the
+ * fallback keeps counting on them. Expired rows are dropped. Returns how many were handed over.
  */
 export async function drainFallback(apply: (rows: Drained[]) => Promise<void>): Promise<number> {
   const database = await db();
@@ -117,19 +136,6 @@ export async function drainFallback(apply: (rows: Drained[]) => Promise<void>): 
     const live = rows.flatMap((row) => parse(row.key, row.count, row.expiresAt.getTime()));
     if (live.length > 0) await apply(live);
     handed += live.length;
-    await database
-      .delete(limiterFallback)
-      .where(
-        or(
-          ...rows.map((row) =>
-            and(
-              eq(limiterFallback.key, row.key),
-              eq(limiterFallback.count, row.count),
-              eq(limiterFallback.expiresAt, row.expiresAt),
-            ),
-          ),
-        ),
-      );
   }
 }
 

@@ -2,10 +2,10 @@ import 'server-only';
 import { Ratelimit } from '@upstash/ratelimit';
 import { keyedHash } from '@/lib/crypto/keyed-hash';
 import type { RateLimited } from '@/lib/failure';
-import { memoryStore, type Store, store, withTimeout } from '@/lib/kv';
+import { memoryStore, type Store, store, storeUsable, withTimeout } from '@/lib/kv';
 import { describeFailure } from '@/lib/log';
 import { onStoreOrFallback, type WriteBack } from './backend';
-import { fallbackLimit, fallbackReset } from './fallback';
+import { fallbackLimit, fallbackPeek, fallbackReset } from './fallback';
 import { endLock, lockedUntil, lockKey, startLock } from './lock';
 
 /**
@@ -132,6 +132,7 @@ export const writeBackTo: WriteBack = {
 };
 
 type Counted = { success: boolean; remaining: number; reset: number };
+const REFUND_MARGIN_MS = 2_000;
 
 /**
  * Take one attempt from a limiter. When the configured store fails or times out, the same limit
@@ -160,7 +161,9 @@ export async function consume(name: LimiterName, id: string): Promise<Attempt> {
     // Give the attempt back (a success, or a fault on our side) where it was taken; past its
     // window it no longer counts.
     refund: async () => {
-      if (Date.now() >= windowEnds) return;
+      // Close to its window's end the refund would land in the next window (the store works out
+      // the window when it is called) and grant an extra attempt there: not given back.
+      if (Date.now() >= windowEnds - REFUND_MARGIN_MS) return;
       try {
         await add(-1);
       } catch (error) {
@@ -175,7 +178,25 @@ export async function consume(name: LimiterName, id: string): Promise<Attempt> {
  * the latest time at which all would allow it again.
  */
 export async function consumeAll(checks: { name: LimiterName; id: string }[]): Promise<Attempt> {
-  const attempts = await Promise.all(checks.map((c) => consume(c.name, c.id)));
+  let attempts: Attempt[] = [];
+  if (storeUsable()) {
+    attempts = await Promise.all(checks.map((c) => consume(c.name, c.id)));
+  } else {
+    // Counting in the database: one at a time, stopping at the first refusal, so a refused
+    // request leaves no row under a key its sender chose (callers put the per-IP limit first).
+    for (const [i, c] of checks.entries()) {
+      const attempt = await consume(c.name, c.id);
+      attempts.push(attempt);
+      if (attempt.allowed) continue;
+      // The others are only looked at, for the latest time at which all would allow again.
+      for (const rest of checks.slice(i + 1)) {
+        const { tokens } = LIMITS[rest.name];
+        const seen = await fallbackPeek(rest.name, rest.id, tokens, windowMs(rest.name)).catch(() => null);
+        if (seen && !seen.success) attempts.push({ allowed: false, retryAt: seen.reset, limiter: rest.name });
+      }
+      break;
+    }
+  }
   const refused = attempts.filter((a) => !a.allowed);
   if (refused.length > 0) {
     await Promise.all(attempts.map((a) => (a.allowed ? a.refund() : undefined)));

@@ -1,5 +1,6 @@
 import 'server-only';
 import { memoryStore, store, withTimeout } from '@/lib/kv';
+import { describeFailure } from '@/lib/log';
 import { onStoreOrFallback } from './backend';
 import { fallbackEndLock, fallbackLockedUntil, fallbackStartLock } from './fallback';
 import { writeBackTo } from './index';
@@ -22,11 +23,20 @@ export async function lockedUntil(name: string, id: string): Promise<number | nu
   return until !== null && Number.isFinite(until) && until > Date.now() ? until : null;
 }
 
-/** Start the lock; one already running keeps its end (NX). */
+/**
+ * Start the lock; one already running keeps its end (NX). With a remote store it is written to
+ * the database as well (a lock is rare: one per exhausted budget), so that while the store is
+ * down, or after it comes back empty, the lock taken before still holds.
+ */
 export async function startLock(name: string, id: string, ms: number): Promise<void> {
   await onStoreOrFallback(
     async (s) => {
       await s.redis.set(lockKey(name, id), String(Date.now() + ms), { px: ms, nx: true });
+      if (s.kind !== 'memory') {
+        await fallbackStartLock(name, id, ms).catch((error: unknown) =>
+          console.warn(`latchkey: could not keep a lock in the database too: ${describeFailure(error)}`),
+        );
+      }
     },
     () => fallbackStartLock(name, id, ms),
     writeBackTo,

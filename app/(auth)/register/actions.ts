@@ -22,7 +22,8 @@ export const registerAction = validatedAction(registerSchema, { echo: ['email'] 
   }
   try {
     await rememberDevice(result.user.email);
-    await startSession(result.user.id, false, ctx, false, { method: 'registration' });
+    // The account's "registered" event stands for this first session (no separate sign-in row).
+    await startSession(result.user.id, false, ctx);
   } catch (error) {
     // The account is committed; only the automatic sign-in failed. Saying "nothing was changed"
     // would send the person to register again and be told the address is taken.
