@@ -21,8 +21,10 @@ export async function recheckPassword(
   const limits: Limit[] = [{ name: 'passwordRecheckUser', id: who.userId }];
   if (who.sessionId) limits.push({ name: 'passwordRecheckSession', id: who.sessionId });
   return guarded(limits, async () => {
-    if (await verifyPassword(await findPasswordHashById(who.userId), password)) return { ok: true } as const;
-    await recordEvent('password_recheck_failed', ctx, { userId: who.userId });
+    const hash = await findPasswordHashById(who.userId);
+    if (await verifyPassword(hash, password)) return { ok: true } as const;
+    // An account deleted meanwhile (a second deletion racing the first) has no one to warn.
+    if (hash) await recordEvent('password_recheck_failed', ctx, { userId: who.userId });
     return refused('currentPasswordWrong');
   });
 }
