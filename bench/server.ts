@@ -152,7 +152,7 @@ export type ServerOptions = {
   env?: Record<string, string>;
 };
 
-const MAX_LOG = 200_000;
+const MAX_LOG = 5_000_000;
 
 export async function startServer(options: ServerOptions = {}): Promise<BenchServer> {
   const port = options.port ?? (await freePort());

@@ -318,7 +318,7 @@ async function main(): Promise<number> {
       errors.size
         ? `server logs: ${errors.size} distinct error lines; the most frequent:\n${[...errors]
             .sort(([, x], [, y]) => y - x)
-            .slice(0, 12)
+            .slice(0, 30)
             .map(([l, n]) => `  ${n} × ${l.slice(0, 150)}`)
             .join('\n')}`
         : 'server logs: no errors',

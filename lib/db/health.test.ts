@@ -68,3 +68,25 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('embedded PGlite', () => {
     await closeDb();
   });
 });
+
+describe('an outage error from another copy of the module', () => {
+  // Next bundles lib/db/outage.ts more than once: the pool (opened by instrumentation.ts) throws
+  // one bundle's class, the action wrapper holds another's. Same code and name: the same outage.
+  it('is recognised by its code and name, also as a cause', async () => {
+    const { isDatabaseUnavailable } = await import('./outage');
+    class DatabaseUnavailableError extends Error {
+      readonly code = 'DATABASE_UNAVAILABLE';
+      constructor() {
+        super('The database is unavailable (elsewhere)');
+        this.name = 'DatabaseUnavailableError';
+      }
+    }
+    expect(isDatabaseUnavailable(new DatabaseUnavailableError())).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Failed query', { cause: new DatabaseUnavailableError() }))).toBe(
+      true,
+    );
+    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code: 'DATABASE_UNAVAILABLE' }))).toBe(
+      false,
+    );
+  });
+});

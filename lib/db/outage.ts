@@ -20,11 +20,22 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-/** The DatabaseUnavailableError in an error or its causes (drizzle wraps every query failure). */
+/**
+ * The DatabaseUnavailableError in an error or its causes (drizzle wraps every query failure).
+ * Recognised by its code and name, not only `instanceof`: Next bundles this module more than
+ * once (instrumentation.ts opens the database, so the pool throws that bundle's class, while
+ * actions and pages hold their own copy), and a class check alone missed those errors, which
+ * then read "Something went wrong" instead of "temporarily unavailable".
+ */
 export function findDatabaseUnavailable(error: unknown): DatabaseUnavailableError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     if (current instanceof DatabaseUnavailableError) return current;
+    if (
+      current.name === 'DatabaseUnavailableError' &&
+      (current as { code?: unknown }).code === 'DATABASE_UNAVAILABLE'
+    )
+      return current as DatabaseUnavailableError;
     current = current.cause;
   }
   return undefined;
