@@ -1,6 +1,6 @@
 import 'server-only';
 import { describeFailure } from '@/lib/log';
-import { DatabaseUnavailableError, isDatabaseUnavailable } from './outage';
+import { DatabaseUnavailableError, findDatabaseUnavailable, isDatabaseUnavailable } from './outage';
 
 /**
  * A circuit breaker for the database. Without it every request during an outage waits for its
@@ -90,8 +90,9 @@ export function isConnectionFailure(error: unknown): boolean {
 
 /** The failure happened before the statement could be sent (so it changed nothing). */
 export function failedBeforeSending(error: unknown): boolean {
-  // Ours comes from the breaker, before anything was sent, or wraps a failure already counted.
-  if (error instanceof DatabaseUnavailableError) return true;
+  // Ours comes from the breaker, before anything was sent, or wraps a failure already counted
+  // (whichever bundle's copy of the class: ./outage.ts).
+  if (error !== undefined && findDatabaseUnavailable(error) === error) return true;
   const code = codeOf(error);
   return code !== undefined && NOT_SENT_CODES.has(code);
 }
