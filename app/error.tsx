@@ -1,12 +1,8 @@
 'use client';
 
-import { DATABASE_UNAVAILABLE_DIGEST } from '@/lib/db/outage';
+import { ErrorNotice } from '@/components/error-notice';
 
-/**
- * What a page shows when rendering it failed. A database outage (recognised by its digest, the
- * one property Next passes from the server) is said plainly, with a way to retry; server.mjs
- * sends it with 503 and Retry-After. Anything else is our bug, and says so without details.
- */
+/** A page whose rendering failed: the notice, and a retry that renders the segment again. */
 export default function ErrorPage({
   error,
   reset,
@@ -14,18 +10,5 @@ export default function ErrorPage({
   error: Error & { digest?: string };
   reset: () => void;
 }) {
-  const outage = error.digest === DATABASE_UNAVAILABLE_DIGEST;
-  return (
-    <section className="card" aria-labelledby="error-title">
-      <h1 id="error-title">{outage ? 'Temporarily unavailable' : 'Something went wrong'}</h1>
-      <p role="alert">
-        {outage
-          ? 'Latchkey is temporarily unavailable. Try again in a moment.'
-          : 'Something went wrong on our side. Please try again.'}
-      </p>
-      <button type="button" className="button" onClick={() => reset()}>
-        Try again
-      </button>
-    </section>
-  );
+  return <ErrorNotice digest={error.digest} retry={() => reset()} />;
 }
