@@ -1,5 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { createUser, fillSignIn, register, signIn, signOut, strongPassword, uniqueEmail } from './fixtures';
+import {
+  awayFromWindowEnd,
+  createUser,
+  fillSignIn,
+  register,
+  signIn,
+  signOut,
+  strongPassword,
+  uniqueEmail,
+} from './fixtures';
 
 test('register, sign out, and sign in again through callbackUrl', async ({ page }) => {
   const email = uniqueEmail('journey');
@@ -29,16 +38,6 @@ test('bad credentials get one message, whether or not the account exists', async
   await expect(page.getByRole('main').getByRole('alert')).toHaveText('Invalid email or password');
   await expect(page).toHaveURL(/\/login/);
 });
-
-/**
- * The limiter counts in fixed 15-minute windows (a refusal lasts until the window passes), so
- * five failures that straddle a window's end are counted in two windows: start clear of one.
- */
-async function awayFromWindowEnd(): Promise<void> {
-  const windowMs = 15 * 60_000;
-  const untilEnd = windowMs - (Date.now() % windowMs);
-  if (untilEnd < 90_000) await new Promise((r) => setTimeout(r, untilEnd + 1_000));
-}
 
 test('five failed sign-ins lock the account, even for the right password', async ({ page }) => {
   test.setTimeout(180_000);

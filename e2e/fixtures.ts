@@ -135,3 +135,13 @@ export function linkFromMail(page: Page, to: string, path: string): Promise<stri
 export function mailTo(page: Page, to: string, subject: RegExp): Promise<string> {
   return fromMail(page, to, subject, (message) => message.textContent({ timeout: 1_000 }));
 }
+
+/**
+ * The limiter counts in fixed 15-minute windows (a refusal lasts until the window passes), so
+ * five failures that straddle a window's end are counted in two windows: start clear of one.
+ */
+export async function awayFromWindowEnd(): Promise<void> {
+  const windowMs = 15 * 60_000;
+  const untilEnd = windowMs - (Date.now() % windowMs);
+  if (untilEnd < 90_000) await new Promise((r) => setTimeout(r, untilEnd + 1_000));
+}

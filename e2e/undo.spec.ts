@@ -1,5 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { enrollTotp, fillSignIn, linkFromMail, register, strongPassword, uniqueEmail } from './fixtures';
+import {
+  awayFromWindowEnd,
+  enrollTotp,
+  fillSignIn,
+  linkFromMail,
+  register,
+  strongPassword,
+  uniqueEmail,
+} from './fixtures';
 
 test.skip(Boolean(process.env.BASE_URL), 'reads mail from the local outbox');
 
@@ -73,10 +81,12 @@ test('five wrong passwords from another browser do not lock out the browser that
   page,
   browser,
 }) => {
+  test.setTimeout(180_000);
   const email = uniqueEmail('lockout');
   const password = strongPassword();
   await register(page, email, password);
   await page.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign out' }).click();
+  await awayFromWindowEnd();
 
   const elsewhere = await (await browser.newContext()).newPage();
   for (let i = 0; i < 5; i++) {
