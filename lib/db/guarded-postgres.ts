@@ -77,16 +77,23 @@ export function guardedPostgres(
     throw error;
   }
 
-  // `admitted`: inside a transaction the breaker already let in (it may be the probe itself).
-  async function statement<T>(run: Runnable<T>, write: boolean, admitted: boolean): Promise<T> {
-    if (admitted) return deadlined(run, write);
+  /**
+   * Top-level work takes a pool slot, then passes the breaker. `admitted`: inside a transaction
+   * that already holds its slot and was let in (it may be the probe itself).
+   */
+  async function inSlot<T>(admitted: boolean, work: () => Promise<T>): Promise<T> {
+    if (admitted) return work();
     await pool.acquire();
     try {
       admitQuery();
-      return await deadlined(run, write);
+      return await work();
     } finally {
       pool.release();
     }
+  }
+
+  function statement<T>(run: Runnable<T>, write: boolean, admitted: boolean): Promise<T> {
+    return inSlot(admitted, () => deadlined(run, write));
   }
 
   async function deadlined<T>(run: Runnable<T>, write: boolean): Promise<T> {
@@ -111,19 +118,12 @@ export function guardedPostgres(
    * A transaction (or savepoint): BEGIN and COMMIT each get the deadline; the callback's own
    * statements get theirs one by one, so a long but live transaction is not cut short.
    */
-  async function transaction<T>(
+  function transaction<T>(
     start: (body: (tx: TransactionSql) => Promise<T>) => Promise<unknown>,
     body: (tx: Client) => Promise<T>,
     admitted: boolean,
   ): Promise<T> {
-    if (admitted) return bounded(start, body);
-    await pool.acquire();
-    try {
-      admitQuery();
-      return await bounded(start, body);
-    } finally {
-      pool.release();
-    }
+    return inSlot(admitted, () => bounded(start, body));
   }
 
   function bounded<T>(
