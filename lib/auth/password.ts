@@ -1,17 +1,10 @@
 import 'server-only';
 import { hash, verify } from '@node-rs/argon2';
-import { ARGON2_PARAMS } from '@/lib/crypto/argon2';
+import { ARGON2_PARAMS, DUMMY_ARGON2_HASH } from '@/lib/crypto/argon2';
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_PARAMS);
 }
-
-/**
- * A fixed hash with the same parameters, for unknown emails. A constant rather than computed on
- * first use, or the first unknown email per process would cost a hash plus a verify.
- */
-const DUMMY_HASH =
-  '$argon2id$v=19$m=19456,t=2,p=1$FkL2XOdQPt1nnqM0oM/Blg$Y+xvOZE2XezqaHNxjixA27ItmFuH1KXrlUR2XN6tuvc';
 
 /**
  * Verify a password against a stored hash; with no hash (unknown email), verify against a dummy
@@ -22,7 +15,7 @@ export async function verifyPassword(
   password: string,
 ): Promise<boolean> {
   if (!storedHash) {
-    await verify(DUMMY_HASH, password);
+    await verify(DUMMY_ARGON2_HASH, password);
     return false;
   }
   try {

@@ -9,3 +9,13 @@ export const ARGON2_PARAMS = {
   timeCost: 2,
   parallelism: 1,
 } as const;
+
+/**
+ * A fixed argon2id hash with ARGON2_PARAMS, of a value no caller accepts: verifying against it
+ * costs what verifying against a stored hash costs, so a path with nothing to check (an unknown
+ * email, a backup code whose lookup matches no row) takes the same time as one with something.
+ * A constant rather than computed on first use, or the first such request per process would cost
+ * a hash plus a verify. Its result is never used: callers answer false whatever it says.
+ */
+export const DUMMY_ARGON2_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$FkL2XOdQPt1nnqM0oM/Blg$Y+xvOZE2XezqaHNxjixA27ItmFuH1KXrlUR2XN6tuvc';
