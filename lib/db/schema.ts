@@ -67,11 +67,17 @@ export const backupCodes = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    // argon2id over the whole normalized code (lib/mfa/backup-codes.ts).
     codeHash: text('code_hash').notNull(),
+    // The code's first 2 characters (10 of its 50 bits), distinct within a set, so a typed code
+    // is checked against one hash instead of every unused one. Null for codes issued before it
+    // existed, which are checked the old way until regenerated (lib/mfa/backup-code-factor.ts).
+    lookup: text('lookup'),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('backup_codes_user_idx').on(t.userId)],
+  // (user_id, lookup) also serves queries on user_id alone, so it replaces backup_codes_user_idx.
+  (t) => [index('backup_codes_user_lookup_idx').on(t.userId, t.lookup)],
 );
 
 export const auditEvents = pgTable(
