@@ -1,14 +1,20 @@
 import 'server-only';
-import { and, count, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, count, eq, isNotNull, isNull, or } from 'drizzle-orm';
 import { type Db, db } from '@/lib/db/client';
 import { backupCodes, totpFactors } from '@/lib/db/schema';
-import { generateBackupCodes, hashBackupCode, verifyBackupCode } from './backup-codes';
+import {
+  backupCodeLookup,
+  generateBackupCodes,
+  hashBackupCode,
+  verifyBackupCode,
+  verifyNoBackupCode,
+} from './backup-codes';
 import { normalizeBackupCode } from './code-shapes';
 import type { SecondFactor } from './factor';
 
 /**
  * The backup-code factor: the only module that reads or writes its rows. Codes are shown once,
- * when issued; only argon2id hashes are kept.
+ * when issued; only argon2id hashes are kept, each with its lookup (first 2 characters).
  */
 
 /**
@@ -19,12 +25,17 @@ export async function prepareBackupCodes(
   userId: string,
 ): Promise<{ codes: string[]; store: (tx: Db) => Promise<void> }> {
   const codes = generateBackupCodes();
-  const hashes = await Promise.all(codes.map((c) => hashBackupCode(normalizeBackupCode(c) ?? c)));
+  const rows = await Promise.all(
+    codes.map(async (c) => {
+      const normalized = normalizeBackupCode(c) ?? c;
+      return { userId, codeHash: await hashBackupCode(normalized), lookup: backupCodeLookup(normalized) };
+    }),
+  );
   return {
     codes,
     store: async (tx) => {
       await tx.delete(backupCodes).where(eq(backupCodes.userId, userId));
-      await tx.insert(backupCodes).values(hashes.map((codeHash) => ({ userId, codeHash })));
+      await tx.insert(backupCodes).values(rows);
     },
   };
 }
@@ -77,26 +88,40 @@ export async function spendBackupCode(userId: string, code: string): Promise<{ l
 /**
  * The checking half of spendBackupCode, spending nothing: the unused code row it matches, or null.
  * Step-up runs it when the password was already wrong, so both failures cost the same argon2 work.
+ *
+ * One argon2id verification per try, right or wrong: the only candidate is the unused row whose
+ * lookup is the typed code's first 2 characters (lookups are distinct within a set), and when no
+ * row has it, a dummy hash is verified instead, so neither the cost nor the time tells which
+ * prefixes exist. Rows issued before lookups (lookup NULL) cannot be narrowed down: they are
+ * verified one by one, as before, at most ten (one set), until the account regenerates its codes
+ * (a new set replaces every old row).
  */
 export async function matchBackupCode(userId: string, code: string): Promise<{ id: string } | null> {
   const normalized = normalizeBackupCode(code);
   if (!normalized) return null;
   const database = await db();
   const candidates = await database
-    .select({ id: backupCodes.id, codeHash: backupCodes.codeHash })
+    .select({ id: backupCodes.id, codeHash: backupCodes.codeHash, lookup: backupCodes.lookup })
     .from(backupCodes)
     .innerJoin(totpFactors, and(eq(totpFactors.userId, backupCodes.userId), isNotNull(totpFactors.enabledAt)))
-    .where(and(eq(backupCodes.userId, userId), isNull(backupCodes.usedAt)));
-  // One argon2id verification at a time, stopping at the match: a use costs one worker thread,
-  // not all of them, and on average half the verifications.
-  let match: (typeof candidates)[number] | undefined;
-  for (const candidate of candidates) {
-    if (await verifyBackupCode(normalized, candidate.codeHash)) {
-      match = candidate;
-      break;
-    }
+    .where(
+      and(
+        eq(backupCodes.userId, userId),
+        isNull(backupCodes.usedAt),
+        or(eq(backupCodes.lookup, backupCodeLookup(normalized)), isNull(backupCodes.lookup)),
+      ),
+    );
+  if (candidates.length === 0) {
+    await verifyNoBackupCode(normalized);
+    return null;
   }
-  return match ? { id: match.id } : null;
+  // The row with the lookup first; then any legacy rows, one verification at a time, stopping at
+  // the match (a use costs one worker thread, not all of them).
+  candidates.sort((a, b) => Number(a.lookup === null) - Number(b.lookup === null));
+  for (const candidate of candidates) {
+    if (await verifyBackupCode(normalized, candidate.codeHash)) return { id: candidate.id };
+  }
+  return null;
 }
 
 export const backupCodeFactor = {
