@@ -20,14 +20,37 @@ export function sessionCookieOptions() {
 
 export type SessionClaims = { userId: string; sessionToken: string };
 
+/**
+ * Decoding costs a key derivation (HKDF) and a decryption, about a millisecond, and every
+ * protected page decodes the same cookie twice (middleware, then the DAL) on every request. A
+ * JWT that decoded once decodes the same way again (same value, same secret, same salt), so its
+ * claims are remembered by value until the JWT expires: only values we minted are kept (a forged
+ * or garbled one is decoded, refused and forgotten), and at most DECODED_MAX of them, oldest
+ * first. Whether the session is still live is never remembered here: that is the DAL's question.
+ */
+const DECODED_MAX = 10_000;
+type Decoded = { claims: SessionClaims; expiresAtMs: number; secret: string; salt: string };
+const decoded = new Map<string, Decoded>();
+
 /** Read and verify the session cookie's JWT; null when absent, forged, expired or malformed. */
 export async function readSessionCookie(value: string | undefined): Promise<SessionClaims | null> {
   if (!value) return null;
+  const secret = env().AUTH_SECRET;
+  const salt = sessionCookieName();
+  const known = decoded.get(value);
+  if (known && known.secret === secret && known.salt === salt && Date.now() < known.expiresAtMs) {
+    return known.claims;
+  }
+  if (known) decoded.delete(value);
   try {
-    const name = sessionCookieName();
-    const token = await decode({ token: value, secret: env().AUTH_SECRET, salt: name });
+    const token = await decode({ token: value, secret, salt });
     if (!token || typeof token.sub !== 'string' || typeof token.sid !== 'string') return null;
-    return { userId: token.sub, sessionToken: token.sid };
+    const claims = Object.freeze({ userId: token.sub, sessionToken: token.sid });
+    if (typeof token.exp === 'number') {
+      if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value as string);
+      decoded.set(value, { claims, expiresAtMs: token.exp * 1000, secret, salt });
+    }
+    return claims;
   } catch {
     return null;
   }

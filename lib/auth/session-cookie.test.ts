@@ -90,6 +90,24 @@ describe('starting a session sets the cookie', () => {
     }
   });
 
+  it('a JWT read before is read the same again, and not a moment past its expiry', async () => {
+    const user = await makeUser();
+    const value = await signedIn(user.id, true);
+    const claims = await readSessionCookie(value);
+    expect(claims).toEqual({ userId: user.id, sessionToken: expect.any(String) });
+    expect(await readSessionCookie(value)).toEqual(claims);
+    // Remembered or not, a decoded value carries its expiry: 30 days and a minute later (Auth.js allows 15 s of clock skew) it is refused.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + (REMEMBER_MAX_AGE_S + 60) * 1000 });
+    try {
+      expect(await readSessionCookie(value)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+    // A value that differs in one character is decoded afresh, and refused.
+    const tampered = `${value.slice(0, -2)}${value.endsWith('A') ? 'B' : 'A'}${value.slice(-1)}`;
+    expect(await readSessionCookie(tampered)).toBeNull();
+  });
+
   it('every sign-in gets a new session, even in the same browser', async () => {
     const user = await makeUser();
     const first = await readSessionCookie(await signedIn(user.id));

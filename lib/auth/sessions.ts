@@ -1,10 +1,11 @@
 import 'server-only';
-import { and, desc, eq, gt, isNotNull, isNull, ne, notInArray } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, lt, ne, notInArray } from 'drizzle-orm';
 import { type AuditDetail, recordEvent } from '@/lib/audit';
 import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import { type Db, db } from '@/lib/db/client';
 import { sessions, totpFactors, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
+import { beginRead, cachedSession, forgetSession, forgetUser, remember } from './session-cache';
 
 export const REMEMBER_SESSION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Without "Remember me" the cookie ends with the browser, and the record after 24 h at most. */
@@ -84,11 +85,25 @@ export async function createSession(
 
 /**
  * The session behind a cookie token if it exists, is not revoked, has not expired, and, when the
- * account has two-factor on, passed the second factor.
+ * account has two-factor on, passed the second factor. Asked on every protected request, so a
+ * session validated a moment ago is served from ./session-cache.ts, which every change to the
+ * session or its account empties at once; last_seen_at is written at most once a minute, and
+ * never waited for.
  */
 export async function validateSession(token: string): Promise<ActiveSession | null> {
+  const id = hashToken(token);
+  const nowMs = Date.now();
+  const cached = cachedSession<ActiveSession>(id, nowMs);
+  if (cached) {
+    if (nowMs - cached.lastSeenAtMs > LAST_SEEN_RESOLUTION_MS) {
+      cached.lastSeenAtMs = nowMs;
+      touch(id, nowMs);
+    }
+    return cached.session;
+  }
+  const generation = await beginRead();
   const database = await db();
-  const now = new Date();
+  const now = new Date(nowMs);
   const [row] = await database
     .select({
       id: sessions.id,
@@ -106,17 +121,41 @@ export async function validateSession(token: string): Promise<ActiveSession | nu
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(totpFactors, and(eq(totpFactors.userId, sessions.userId), isNotNull(totpFactors.enabledAt)))
-    .where(and(eq(sessions.id, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
     .limit(1);
   if (!row) return null;
   // Defence in depth: such a session should not exist (enabling revokes the others), but if one
   // does, it never passed the second factor.
   if (row.mfaEnabledAt && !row.mfaVerified) return null;
-  if (now.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-    await database.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.id));
+  let lastSeenAtMs = row.lastSeenAt.getTime();
+  if (nowMs - lastSeenAtMs > LAST_SEEN_RESOLUTION_MS) {
+    lastSeenAtMs = nowMs;
+    touch(id, nowMs);
   }
-  const { lastSeenAt: _, mfaVerified: __, mfaEnabledAt, emailVerifiedAt, ...session } = row;
-  return { ...session, mfaEnabled: mfaEnabledAt !== null, emailVerified: emailVerifiedAt !== null };
+  const { lastSeenAt: _, mfaVerified: __, mfaEnabledAt, emailVerifiedAt, ...rest } = row;
+  const session = { ...rest, mfaEnabled: mfaEnabledAt !== null, emailVerified: emailVerifiedAt !== null };
+  remember(
+    id,
+    { session, userId: session.userId, expiresAtMs: session.expiresAt.getTime(), lastSeenAtMs },
+    generation,
+    nowMs,
+  );
+  return session;
+}
+
+/**
+ * Record that a session was seen, off the request's path: the page does not wait for it, and a
+ * failure (the database busy or down) costs only the "last active" figure.
+ */
+function touch(id: string, nowMs: number): void {
+  void db()
+    .then((database) =>
+      database
+        .update(sessions)
+        .set({ lastSeenAt: new Date(nowMs) })
+        .where(and(eq(sessions.id, id), lt(sessions.lastSeenAt, new Date(nowMs)))),
+    )
+    .catch(() => {});
 }
 
 /** Revoke one session; true when this call ended it (it was live). */
@@ -127,6 +166,7 @@ export async function revokeSession(id: string, tx?: Db): Promise<boolean> {
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
+  forgetSession(id);
   return revoked.length > 0;
 }
 
@@ -144,6 +184,7 @@ export async function revokeOtherSessions(userId: string, keepId?: string, tx?: 
       ),
     )
     .returning({ id: sessions.id });
+  forgetUser(userId);
   return revoked.length;
 }
 
@@ -155,6 +196,7 @@ export async function revokeUserSession(userId: string, id: string, tx?: Db): Pr
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.id, id), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
+  forgetSession(id);
   return revoked.length > 0;
 }
 

@@ -2,6 +2,7 @@ import 'server-only';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { env } from '@/lib/env';
 import { describeFailure } from '@/lib/log';
+import type { ChangeHandlers, ChangeWatcher } from './changes';
 import { assertNotKnownDown, recordFailure } from './health';
 import { DatabaseUnavailableError, findDatabaseUnavailable } from './outage';
 import * as schema from './schema';
@@ -9,7 +10,15 @@ import * as schema from './schema';
 /** One type for both drivers, so every query is written once. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-type Handle = { db: Db; kind: 'postgres' | 'pglite'; ready: Promise<void>; close: () => Promise<void> };
+type Handle = {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  ready: Promise<void>;
+  close: () => Promise<void>;
+  /** Starts the session-change watcher (lib/db/changes.ts); one per handle, closed with it. */
+  watch: (handlers: ChangeHandlers) => Promise<ChangeWatcher>;
+  watcher?: Promise<ChangeWatcher>;
+};
 
 // Hot reloads re-evaluate modules; the PGlite directory must be opened by one instance per
 // process, so the handle lives on globalThis.
@@ -69,7 +78,13 @@ async function open(): Promise<Handle> {
     );
     const db = unwrapOutages(drizzle(pool.client, { schema }) as unknown as Db);
     const { migratePostgres } = await import('./migrate');
-    return { db, kind: 'postgres', ready: migratePostgres(DATABASE_URL), close: pool.end };
+    return {
+      db,
+      kind: 'postgres',
+      ready: migratePostgres(DATABASE_URL),
+      close: pool.end,
+      watch: async (handlers) => (await import('./changes')).watchPostgres(handlers),
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -80,7 +95,17 @@ async function open(): Promise<Handle> {
   const client = new PGlite(PGLITE_DIR);
   const db = drizzle(client, { schema }) as unknown as Db;
   const { migratePglite } = await import('./migrate');
-  return { db, kind: 'pglite', ready: migratePglite(db), close: () => client.close() };
+  return {
+    db,
+    kind: 'pglite',
+    ready: migratePglite(db),
+    close: () => client.close(),
+    watch: async (handlers) =>
+      (await import('./changes')).watchPglite(
+        (channel, callback) => client.listen(channel, callback),
+        handlers,
+      ),
+  };
 }
 
 let opening: Promise<Handle> | undefined;
@@ -116,10 +141,25 @@ export async function dbKind(): Promise<'postgres' | 'pglite'> {
   return (await handle()).kind;
 }
 
+/**
+ * The database's session-change notifications (lib/db/changes.ts), watched once per open
+ * database: the first caller's handlers receive them.
+ */
+export async function watchSessionChanges(handlers: ChangeHandlers): Promise<ChangeWatcher> {
+  const h = await handle();
+  h.watcher ??= h.watch(handlers).catch((error) => {
+    h.watcher = undefined;
+    throw error;
+  });
+  return h.watcher;
+}
+
 /** For tests and scripts: close the connection so the process can exit. */
 export async function closeDb(): Promise<void> {
   const h = globalForDb.__latchkeyDb;
   globalForDb.__latchkeyDb = undefined;
   opening = undefined;
-  if (h) await h.close();
+  if (!h) return;
+  await (await h.watcher?.catch(() => undefined))?.close();
+  await h.close();
 }

@@ -1,0 +1,120 @@
+import 'server-only';
+import type { ChangeWatcher } from '@/lib/db/changes';
+import { watchSessionChanges } from '@/lib/db/client';
+
+/**
+ * Sessions this process validated a moment ago, so a protected page need not ask the database
+ * again on every request. Revocation stays immediate because the database announces every change
+ * that could make an entry wrong (lib/db/changes.ts: triggers, so no write path can forget to):
+ * each announcement drops that user's entries before anything else reads them. An entry is served
+ * only while those announcements are known to arrive; otherwise every check goes to the database,
+ * never to a possibly stale entry. Entries also end with their session, and after ENTRY_TTL_MS
+ * whatever happens.
+ *
+ * One cache per process, on globalThis: Next.js loads this module twice (instrumentation and the
+ * app), and both copies must see the same entries and the same announcements.
+ */
+export const ENTRY_TTL_MS = 60_000;
+const MAX_ENTRIES = 10_000;
+
+export type CachedSession<S> = { session: S; userId: string; expiresAtMs: number; lastSeenAtMs: number };
+
+type Entry = CachedSession<unknown> & { cachedAtMs: number };
+
+type State = {
+  entries: Map<string, Entry>;
+  /** Bumped by every announcement: a read that started before one must not be cached. */
+  generation: number;
+  watcher?: ChangeWatcher;
+  starting?: Promise<void>;
+};
+
+const globalForCache = globalThis as typeof globalThis & { __latchkeySessionCache?: State };
+
+function state(): State {
+  globalForCache.__latchkeySessionCache ??= { entries: new Map(), generation: 0 };
+  return globalForCache.__latchkeySessionCache;
+}
+
+/**
+ * Drop a user's entries now. The database announces the change too, once it commits; this is for
+ * the instance that made it, so not even its own next request can come before the announcement.
+ */
+export function forgetUser(userId: string): void {
+  const s = state();
+  s.generation++;
+  for (const [id, entry] of s.entries) if (entry.userId === userId) s.entries.delete(id);
+}
+
+export function forgetSession(id: string): void {
+  const s = state();
+  s.generation++;
+  s.entries.delete(id);
+}
+
+function forgetAll(): void {
+  const s = state();
+  s.generation++;
+  s.entries.clear();
+}
+
+/** Starts listening for announcements (once per process); until they flow, nothing is cached. */
+async function watching(): Promise<ChangeWatcher | undefined> {
+  const s = state();
+  if (s.watcher && !s.watcher.closed()) return s.watcher;
+  s.watcher = undefined;
+  s.starting ??= watchSessionChanges({ changed: forgetUser, reset: forgetAll })
+    .then((watcher) => {
+      s.watcher = watcher;
+    })
+    .catch(() => {
+      // No announcements (the database is down, say): check every session in the database, and
+      // try again on a later request.
+    })
+    .finally(() => {
+      s.starting = undefined;
+    });
+  await s.starting;
+  return s.watcher;
+}
+
+/** The entry for a session id, if one may be served: fresh, unexpired, announcements flowing. */
+export function cachedSession<S>(id: string, nowMs = Date.now()): CachedSession<S> | undefined {
+  const s = state();
+  const entry = s.entries.get(id);
+  if (!entry) return undefined;
+  if (!s.watcher?.live() || nowMs - entry.cachedAtMs > ENTRY_TTL_MS || nowMs >= entry.expiresAtMs) {
+    s.entries.delete(id);
+    return undefined;
+  }
+  return entry as CachedSession<S>;
+}
+
+/**
+ * Call before reading a session from the database; pass the result to `remember`. Announcements
+ * that arrive while the read is under way make its result unfit to keep.
+ */
+export async function beginRead(): Promise<number> {
+  await watching();
+  return state().generation;
+}
+
+export function remember<S>(
+  id: string,
+  value: CachedSession<S>,
+  generation: number,
+  nowMs = Date.now(),
+): void {
+  const s = state();
+  if (generation !== s.generation || !s.watcher?.live()) return;
+  if (s.entries.size >= MAX_ENTRIES) s.entries.delete(s.entries.keys().next().value as string);
+  s.entries.set(id, { ...value, cachedAtMs: nowMs });
+}
+
+/** For tests: the cache as a fresh process has it. */
+export async function resetSessionCache(): Promise<void> {
+  const s = state();
+  await s.starting;
+  await s.watcher?.close().catch(() => {});
+  globalForCache.__latchkeySessionCache = undefined;
+}
