@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db/client';
-import { sessions } from '@/lib/db/schema';
 import { ctx, uniqueIp } from '@/tests/helpers';
 import { makeUser, sessionRow, setupIntegration } from '@/tests/integration';
 import { BROWSER_SESSION_MS, createSession, REMEMBER_SESSION_MS, validateSession } from './sessions';
