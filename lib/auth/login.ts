@@ -4,7 +4,6 @@ import { findCredentialsByEmail } from '@/lib/db/users';
 import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import { ipBucket } from '@/lib/http/ip-bucket';
 import type { RequestContext } from '@/lib/http/request-context';
-import { isMfaEnabled } from '@/lib/mfa/factors';
 import { emailKey, guarded, type Limit } from '@/lib/rate-limit';
 import { verifyPassword } from './password';
 
@@ -72,5 +71,5 @@ async function verify(
   // With two-factor on, the password step alone is not a sign-in: the challenge comes next. The
   // sign-in (or the challenge) is recorded with the record that makes it (startSession,
   // createChallenge), so no event claims a sign-in that never got its session.
-  return { ok: true, userId: account.id, mfaRequired: await isMfaEnabled(account.id) };
+  return { ok: true, userId: account.id, mfaRequired: account.mfaEnabled };
 }

@@ -1,23 +1,27 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { db } from '@/lib/db/client';
-import { auditEvents, users } from '@/lib/db/schema';
+import { auditEvents, totpFactors, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
 
 /** What leaves lib/: never the password hash. */
 export type UserDTO = { id: string; email: string; createdAt: Date };
 
-/** For password checks inside lib/ only: the hash never leaves it. */
+/**
+ * For password checks inside lib/ only: the hash never leaves it. Whether two-factor is on comes
+ * in the same query: a sign-in needs both, and each round trip is paid on every sign-in.
+ */
 export async function findCredentialsByEmail(
   email: string,
-): Promise<{ id: string; passwordHash: string } | null> {
+): Promise<{ id: string; passwordHash: string; mfaEnabled: boolean } | null> {
   const database = await db();
   const [row] = await database
-    .select({ id: users.id, passwordHash: users.passwordHash })
+    .select({ id: users.id, passwordHash: users.passwordHash, mfaEnabledAt: totpFactors.enabledAt })
     .from(users)
+    .leftJoin(totpFactors, and(eq(totpFactors.userId, users.id), isNotNull(totpFactors.enabledAt)))
     .where(eq(users.email, email))
     .limit(1);
-  return row ?? null;
+  return row ? { id: row.id, passwordHash: row.passwordHash, mfaEnabled: row.mfaEnabledAt !== null } : null;
 }
 
 /** For step-up checks inside lib/ only. */
