@@ -2,6 +2,7 @@ import 'server-only';
 import { cookies } from 'next/headers';
 import { encode } from 'next-auth/jwt';
 import type { AuditDetail } from '@/lib/audit';
+import { randomToken } from '@/lib/crypto/tokens';
 import { env } from '@/lib/env';
 import type { RequestContext } from '@/lib/http/request-context';
 import {
@@ -43,8 +44,13 @@ export async function startSession(
   /** The sign-in's audit detail: the `sign_in_success` event commits with the session record. */
   signIn?: AuditDetail,
 ): Promise<void> {
-  const session = await createSession(userId, remember, ctx, mfaVerified, signIn);
-  const value = await mintJwt({ userId, sessionToken: session.token });
+  // The cookie is minted while the record is written: neither needs the other, and minting (a key
+  // derivation and an encryption) runs on the thread pool while this thread talks to the database.
+  const token = randomToken();
+  const [, value] = await Promise.all([
+    createSession(userId, remember, ctx, mfaVerified, signIn, token),
+    mintJwt({ userId, sessionToken: token }),
+  ]);
   const lifetime = remember ? { maxAge: REMEMBER_MAX_AGE_S } : {};
   (await cookies()).set(sessionCookieName(), value, { ...sessionCookieOptions(), ...lifetime });
 }

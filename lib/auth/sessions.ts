@@ -42,8 +42,9 @@ export async function createSession(
   ctx: RequestContext,
   mfaVerified = false,
   signIn?: AuditDetail,
+  /** The secret token, when the caller drew it first (to mint the cookie meanwhile). */
+  token = randomToken(),
 ): Promise<{ token: string; id: string }> {
-  const token = randomToken();
   const id = hashToken(token);
   const now = Date.now();
   const database = await db();
