@@ -1,13 +1,7 @@
 import 'server-only';
 import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
-import {
-  CHALLENGE_MAX_ATTEMPTS,
-  consumeChallenge,
-  endChallenge,
-  readChallenge,
-  takeAttempt,
-} from '@/lib/mfa/challenge';
+import { CHALLENGE_MAX_ATTEMPTS, consumeChallenge, endChallenge, takeAttempt } from '@/lib/mfa/challenge';
 import type { SecondFactorMethod } from '@/lib/mfa/factor';
 import { afterSecondFactor, checkSecondFactor } from './second-factor';
 
@@ -31,18 +25,15 @@ export async function verifySecondStep(
   code: string,
   ctx: RequestContext,
 ): Promise<SecondStepResult> {
-  const challenge = await readChallenge(token);
-  if (!challenge || typeof token !== 'string') return refused('challengeExpired');
-
   const attempt = await takeAttempt(token);
-  if (!attempt) return refused('challengeExpired');
+  if (!attempt || typeof token !== 'string') return refused('challengeExpired');
   if (attempt.n > CHALLENGE_MAX_ATTEMPTS) {
     await endChallenge(token);
     return refused('challengeExhausted');
   }
   let result: Awaited<ReturnType<typeof checkSecondFactor>>;
   try {
-    result = await checkSecondFactor(challenge.userId, method, code, ctx, 'sign_in');
+    result = await checkSecondFactor(attempt.userId, method, code, ctx, 'sign_in');
   } catch (error) {
     await attempt.giveBack();
     throw error;
@@ -59,7 +50,7 @@ export async function verifySecondStep(
     return { ok: false, kind: 'invalidCode', attemptsLeft: CHALLENGE_MAX_ATTEMPTS - attempt.n };
   }
   // The code is spent whether or not this request wins the challenge: its owner hears of it.
-  await afterSecondFactor(challenge.userId, result, ctx);
+  await afterSecondFactor(attempt.userId, result, ctx);
   const redeemed = await consumeChallenge(token);
   if (!redeemed) return refused('challengeExpired');
   // The sign-in itself is recorded with its session (startSession), by the caller.

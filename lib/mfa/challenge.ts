@@ -59,22 +59,30 @@ export async function readChallenge(token: unknown): Promise<ChallengePayload | 
 
 /**
  * Take one attempt at this challenge's cap, before its code is checked: one UPDATE … RETURNING,
- * so concurrent guesses each get their own number and cannot exceed the cap. `n` is this
- * attempt's number (null when the challenge is gone); `giveBack` undoes it when the check
- * failed on our side or never looked at the code.
+ * so concurrent guesses each get their own number and cannot exceed the cap, and the same
+ * statement reads the challenge (whose sign-in it is). `n` is this attempt's number; null when
+ * the challenge is gone (expired, redeemed, never issued, or a malformed token). `giveBack`
+ * undoes the attempt when the check failed on our side or never looked at the code.
  */
 export async function takeAttempt(
-  token: string,
-): Promise<{ n: number; giveBack: () => Promise<void> } | null> {
+  token: unknown,
+): Promise<(ChallengePayload & { n: number; giveBack: () => Promise<void> }) | null> {
+  if (!wellFormed(token)) return null;
   const database = await db();
   const [row] = await database
     .update(signInChallenges)
     .set({ attempts: sql`${signInChallenges.attempts} + 1` })
     .where(live(token))
-    .returning({ attempts: signInChallenges.attempts });
+    .returning({
+      attempts: signInChallenges.attempts,
+      userId: signInChallenges.userId,
+      remember: signInChallenges.remember,
+    });
   if (!row) return null;
   return {
     n: row.attempts,
+    userId: row.userId,
+    remember: row.remember,
     giveBack: async () => {
       await database
         .update(signInChallenges)
