@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, count, eq, isNotNull, isNull, or } from 'drizzle-orm';
+import { and, count, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { type Db, db } from '@/lib/db/client';
 import { backupCodes, totpFactors } from '@/lib/db/schema';
 import {
@@ -76,13 +76,18 @@ export async function spendBackupCode(userId: string, code: string): Promise<{ l
   const match = await matchBackupCode(userId, code);
   if (!match) return null;
   const database = await db();
+  // The count in RETURNING reads the statement's snapshot, from before this code was spent. (Two
+  // codes spent at the same instant may each count the other as unused: the figure is for the
+  // owner's notice, and the next use counts right.)
   const [spent] = await database
     .update(backupCodes)
     .set({ usedAt: new Date() })
     .where(and(eq(backupCodes.id, match.id), isNull(backupCodes.usedAt)))
-    .returning({ id: backupCodes.id });
+    .returning({
+      unusedBefore: sql<number>`(select count(*)::int from ${backupCodes} where ${backupCodes.userId} = ${userId} and ${backupCodes.usedAt} is null)`,
+    });
   if (!spent) return null;
-  return { left: await backupCodesLeft(userId, database) };
+  return { left: Math.max(0, Number(spent.unusedBefore) - 1) };
 }
 
 /**
