@@ -97,6 +97,20 @@ export type Figures = {
   logs: { label: string; log: string }[];
 };
 
+/** A configuration that could not be measured: the cause, and what its servers printed. */
+export class MeasureFailed extends Error {
+  constructor(
+    readonly configuration: string,
+    cause: unknown,
+    readonly logs: { label: string; log: string }[],
+  ) {
+    super(`${configuration}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    // Where it failed is the cause's stack, not this constructor's.
+    const frames = cause instanceof Error ? cause.stack?.split('\n').slice(1) : undefined;
+    if (frames) this.stack = [`MeasureFailed: ${this.message}`, ...frames].join('\n');
+  }
+}
+
 /** `CONCURRENCY` clients requesting `page` back to back for `ms`; every answer must be 200 and the page. */
 async function load(baseUrl: string, page: Page, ms: number): Promise<Load> {
   const latencies: number[] = [];
@@ -172,11 +186,11 @@ export async function measure(
       logs: servers.map(({ label, server }) => ({ label, log: server.log() })),
     };
   } catch (error) {
-    for (const { label, server } of servers) {
-      const tail = server.log().trim().split('\n').slice(-30).join('\n');
-      if (tail) console.error(`bench: ${configuration.name}, ${label}'s last output:\n${tail}`);
-    }
-    throw error;
+    throw new MeasureFailed(
+      configuration.name,
+      error,
+      servers.map(({ label, server }) => ({ label, log: server.log() })),
+    );
   } finally {
     await Promise.all(servers.map(({ server }) => server.stop()));
   }

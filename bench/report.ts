@@ -15,12 +15,10 @@ import {
   SIGN_INS,
   WARMUP_MS,
 } from './measure';
+import { logSummary } from './server-log';
 import { fmt, median, percentile } from './stats';
 
 const LABEL_WIDTH = 52;
-/** Lines of the server log that every start prints. */
-const ROUTINE_LOG = /^latchkey: (production server on|database ready)|Running next\.config/;
-const LOG_LINES = 40;
 
 export function printSection(f: Figures, say: (line?: string) => void): void {
   const h = headline(f);
@@ -127,27 +125,5 @@ export function printSection(f: Figures, say: (line?: string) => void): void {
 
   say();
   for (const { label, kb } of f.rssKb) line(`${label} RSS at the end (VmRSS)`, `${fmt(kb / 1024)} MiB`);
-  for (const { label, log } of f.logs) {
-    const lines = logLines(log);
-    say(
-      lines.length
-        ? `  ${label} log (${lines.reduce((n, l) => n + l.count, 0)} lines, ${lines.length} distinct):\n` +
-            lines
-              .slice(0, LOG_LINES)
-              .map((l) => `    ${l.count > 1 ? `${l.count} × ` : ''}${l.text}`)
-              .join('\n') +
-            (lines.length > LOG_LINES ? `\n    … ${lines.length - LOG_LINES} more distinct lines` : '')
-        : `  ${label} log: clean`,
-    );
-  }
-}
-
-/** The log's lines past the routine start-up ones, identical lines once with a count, first-seen order. */
-function logLines(log: string): { text: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const text of log.split('\n')) {
-    if (!text.trim() || ROUTINE_LOG.test(text)) continue;
-    counts.set(text, (counts.get(text) ?? 0) + 1);
-  }
-  return [...counts].map(([text, count]) => ({ text, count }));
+  for (const { label, log } of f.logs) say(logSummary(label, log));
 }

@@ -9,9 +9,10 @@
 import { availableParallelism } from 'node:os';
 import { type BenchDatabase, createBenchDatabase, redacted } from './database';
 import { printGoals } from './goals';
-import { type Configuration, type Figures, measure } from './measure';
+import { type Configuration, type Figures, MeasureFailed, measure } from './measure';
 import { printSection } from './report';
 import { type BenchServer, ensureBuild } from './server';
+import { logSummary } from './server-log';
 
 const say = (line = '') => console.info(line);
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const { DATABASE_URL, REDIS_URL } = process.env;
   const servers: BenchServer[] = [];
   let database: BenchDatabase | undefined;
+  let dropped = false;
   let cleaning: Promise<void> | undefined;
   // Everything the run started, undone once: on success, on failure and on a signal.
   const cleanUp = () => {
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
       if (!database) return;
       try {
         await database.drop();
+        dropped = true;
         say(`bench: dropped database ${database.name}`);
       } catch (error) {
         console.error(
@@ -54,14 +57,22 @@ async function main(): Promise<void> {
     })();
     return cleaning;
   };
+  // Killed before the drop (a second Ctrl-C, SIGKILL): at least say what is left behind.
+  process.on('exit', () => {
+    if (database && !dropped)
+      console.error(`bench: database ${database.name} was not dropped; drop it by hand`);
+  });
   let interrupted = false;
+  // `on`, not `once`: tsx relays the signal to this process a second time when it does not hear
+  // back within 30 ms, and a signal nobody listens to ends the process before the clean-up.
   const stopOnSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
     interrupted = true;
     console.error(`bench: ${signal}, stopping`);
     void cleanUp().finally(() => process.exit(130));
   };
-  process.once('SIGINT', stopOnSignal);
-  process.once('SIGTERM', stopOnSignal);
+  process.on('SIGINT', stopOnSignal);
+  process.on('SIGTERM', stopOnSignal);
 
   try {
     ensureBuild();
@@ -88,6 +99,10 @@ async function main(): Promise<void> {
     say(`bench: ${met} of ${of} goals met (${results.map((r) => r.configuration.name).join('; ')})`);
   } catch (error) {
     if (interrupted) await new Promise(() => {}); // the signal handler exits
+    if (error instanceof MeasureFailed) {
+      for (const { label, log } of error.logs)
+        console.error(logSummary(label, log, { indent: '', last: 60 }));
+    }
     throw error;
   } finally {
     await cleanUp();
