@@ -157,8 +157,8 @@ export async function measure(
   const addresses = new RunAddresses();
   const from = addresses.next();
   const servers: { label: string; server: BenchServer }[] = [];
-  // Instances share the secrets and the public URL, as instances behind one balancer do.
   const port = await freePort();
+  // Instances share the secrets and the public URL, as instances behind one balancer do.
   const env = {
     ...configuration.env,
     ...(configuration.twoInstances ? sharedSecrets(port) : {}),
