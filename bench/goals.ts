@@ -26,8 +26,10 @@ export type Headline = {
   roundRatios: number[];
   pageRatio: number;
   signInP50: number;
-  verifyP50: number;
+  /** argon2id verify p50 beside the sign-ins, and beside the backup-code samples. */
+  signInVerifyP50: number;
   backupP50: number;
+  backupVerifyP50: number;
   /** ms per unused code (Theil–Sen over every backup-code sample). */
   backupSlope: number;
   /** Instance A's (the measured server's) VmRSS at the end, MiB. */
@@ -43,8 +45,9 @@ export function headline(f: Figures): Headline {
     roundRatios,
     pageRatio: median(roundRatios),
     signInP50: median(f.signInMs),
-    verifyP50: median(f.verifyMs),
+    signInVerifyP50: median(f.verifyMs.signIn),
     backupP50: median(f.backup.map((b) => b.ms)),
+    backupVerifyP50: median(f.verifyMs.backup),
     backupSlope: slope(f.backup.map((b) => ({ x: b.unused, y: b.ms }))),
     rssMiB: (f.rssKb[0]?.kb ?? Number.NaN) / 1024,
   };
@@ -105,22 +108,22 @@ export function goals(results: Figures[]): Goal[] {
     {
       goal: `2. sign-in time outside argon2id ≤ ${t.signInOutsideHashMs} ms (p50 sign-in minus p50 argon2id verify)`,
       verdicts: each((_, h) => {
-        const outside = h.signInP50 - h.verifyP50;
+        const outside = h.signInP50 - h.signInVerifyP50;
         const [met, margin] = atMost(outside, t.signInOutsideHashMs, 1, ' ms');
         return {
           met,
-          figures: `${fmt(outside)} ms (${fmt(h.signInP50)} − ${fmt(h.verifyP50)}): ${margin}`,
+          figures: `${fmt(outside)} ms (${fmt(h.signInP50)} − ${fmt(h.signInVerifyP50)}): ${margin}`,
         };
       }),
     },
     {
       goal: `3. second step with a backup code: p50 ≤ argon2id verify p50 + ${t.backupOverVerifyMs} ms`,
       verdicts: each((_, h) => {
-        const over = h.backupP50 - h.verifyP50;
+        const over = h.backupP50 - h.backupVerifyP50;
         const [met, margin] = atMost(over, t.backupOverVerifyMs, 1, ' ms');
         return {
           met,
-          figures: `p50 ${fmt(h.backupP50)} ms = verify p50 ${fmt(h.verifyP50)} ms ${over < 0 ? '−' : '+'} ${fmt(Math.abs(over))} ms: ${margin}`,
+          figures: `p50 ${fmt(h.backupP50)} ms = verify p50 ${fmt(h.backupVerifyP50)} ms ${over < 0 ? '−' : '+'} ${fmt(Math.abs(over))} ms: ${margin}`,
         };
       }),
     },

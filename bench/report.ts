@@ -3,7 +3,6 @@
 import { headline } from './goals';
 import {
   ARGON2_LABEL,
-  ARGON2_RUNS,
   BACKUP_PAIRS,
   BACKUP_SAMPLES_PER_ACCOUNT,
   CONCURRENCY,
@@ -60,11 +59,12 @@ export function printSection(f: Figures, say: (line?: string) => void): void {
     `p50 ${fmt(h.signInP50)} ms / p95 ${fmt(percentile(f.signInMs, 95))} ms  (${SIGN_INS} sequential, after ${SIGN_IN_WARMUP} warm-up)`,
   );
   line(
-    `argon2id verify (${ARGON2_LABEL})`,
-    `p50 ${fmt(h.verifyP50)} ms / p95 ${fmt(percentile(f.verifyMs, 95))} ms  (${ARGON2_RUNS} runs in the bench process; hash p50 ${fmt(median(f.hashMs))} ms)`,
+    `argon2id verify (${ARGON2_LABEL}), beside each`,
+    `p50 ${fmt(h.signInVerifyP50)} ms / p95 ${fmt(percentile(f.verifyMs.signIn, 95))} ms  ` +
+      `(in the bench process, before or after each sign-in in turn; hash p50 ${fmt(median(f.hashMs))} ms)`,
   );
-  line('ratio p50 sign-in / argon2id verify', `${fmt(h.signInP50 / h.verifyP50, 2)}`);
-  line('sign-in time outside argon2id (p50 difference)', `≈ ${fmt(h.signInP50 - h.verifyP50)} ms`);
+  line('ratio p50 sign-in / argon2id verify', `${fmt(h.signInP50 / h.signInVerifyP50, 2)}`);
+  line('sign-in time outside argon2id (p50 difference)', `≈ ${fmt(h.signInP50 - h.signInVerifyP50)} ms`);
 
   say();
   const backupMs = f.backup.map((b) => b.ms);
@@ -88,7 +88,11 @@ export function printSection(f: Figures, say: (line?: string) => void): void {
     'second step, authenticator code (same action)',
     `p50 ${fmt(median(f.totpMs))} ms / max ${fmt(Math.max(...f.totpMs))} ms  (${f.totpMs.length} sequential, one per account)`,
   );
-  line('ratio p50 second step (backup) / argon2id verify', `${fmt(h.backupP50 / h.verifyP50, 2)}`);
+  line(
+    'argon2id verify, beside each backup-code sample',
+    `p50 ${fmt(h.backupVerifyP50)} ms / p95 ${fmt(percentile(f.verifyMs.backup, 95))} ms`,
+  );
+  line('ratio p50 second step (backup) / argon2id verify', `${fmt(h.backupP50 / h.backupVerifyP50, 2)}`);
   line('ratio p50 second step (backup) / sign-in', `${fmt(h.backupP50 / h.signInP50, 2)}`);
 
   say();
