@@ -1,6 +1,6 @@
 // Accounts for the bench, made and used the way a person does over HTTP: the registration form,
 // two-factor enrollment on /settings/security, and the two sign-in steps (/login, /login/verify).
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { generate } from 'otplib';
 import {
   type ActionResult,
@@ -199,8 +199,9 @@ async function signInWithSecondStep(
   account: Account,
   method: 'totp' | 'backup',
   code: () => Promise<string> | string,
+  from?: string,
 ): Promise<SecondStep> {
-  const jar = new CookieJar();
+  const jar = new CookieJar(from);
   const password = await passwordStep(baseUrl, account, jar);
   const verifyPath = `/login/verify?${new URLSearchParams({ callbackUrl: '/dashboard' })}`;
   if (
@@ -239,11 +240,20 @@ async function signInWithSecondStep(
   return { ms, result };
 }
 
-/** Sign in with the account's next unused backup code (spent: removed from the account). */
-export function signInWithBackupCode(baseUrl: string, account: MfaAccount): Promise<SecondStep> {
-  const code = account.backupCodes.shift();
+/**
+ * Sign in with one of the account's unused backup codes, taken at random as a person takes one off
+ * the list (spent: removed from the account), from a new browser at client address `from`
+ * (X-Forwarded-For) when given. At random, not in the order shown: a server that checks the
+ * unused codes one by one would otherwise always match the first it tries.
+ */
+export function signInWithBackupCode(
+  baseUrl: string,
+  account: MfaAccount,
+  from?: string,
+): Promise<SecondStep> {
+  const [code] = account.backupCodes.splice(randomInt(Math.max(1, account.backupCodes.length)), 1);
   if (!code) throw new Error(`${account.email} has no backup code left`);
-  return signInWithSecondStep(baseUrl, account, 'backup', () => code);
+  return signInWithSecondStep(baseUrl, account, 'backup', () => code, from);
 }
 
 /**
@@ -251,8 +261,8 @@ export function signInWithBackupCode(baseUrl: string, account: MfaAccount): Prom
  * current step, or the next one (which the app accepts, ±1 step) when the current one is spent;
  * it waits only when both are.
  */
-export function signInWithTotp(baseUrl: string, account: MfaAccount): Promise<SecondStep> {
-  return signInWithSecondStep(baseUrl, account, 'totp', () => nextTotpCode(account));
+export function signInWithTotp(baseUrl: string, account: MfaAccount, from?: string): Promise<SecondStep> {
+  return signInWithSecondStep(baseUrl, account, 'totp', () => nextTotpCode(account), from);
 }
 
 /**
@@ -285,6 +295,21 @@ export async function dashboardAnswer(
     alive: response.status === 200 && html.includes('Signed in as'),
     answer: `${response.status}${location ? ` → ${location.replace(baseUrl, '')}` : ''}`,
   };
+}
+
+/**
+ * `Sign out` on the dashboard, posted as its form posts without script (the action's `$ACTION_ID_`
+ * input) from the jar's browser. Fails unless the app signed out: 303 to /login, cookie cleared.
+ */
+export async function signOut(baseUrl: string, jar: CookieJar): Promise<void> {
+  const id = serverActionId('app/(app)/actions.ts', 'signOutAction');
+  const result = await submitAction(`${baseUrl}/dashboard`, formData([[`$ACTION_ID_${id}`, '']], {}), jar);
+  if (result.status !== 303 || result.location !== '/login' || jar.get(SESSION_COOKIE)) {
+    throw new Error(
+      `sign out: expected 303 to /login and the session cookie cleared, got ${result.status}` +
+        `${result.location ? ` to ${result.location}` : ''}${jar.get(SESSION_COOKIE) ? ', cookie kept' : ''}`,
+    );
+  }
 }
 
 /**

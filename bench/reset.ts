@@ -2,7 +2,7 @@
 // with the same words, status and (within noise) time. Timing is measured here, never asserted
 // in a test.
 import { randomBytes } from 'node:crypto';
-import { actionFormFields, formData, submitAction } from './forms';
+import { actionFormFields, CookieJar, formData, submitAction } from './forms';
 
 /** The app's limit is 3 reset requests an hour per address (lib/rate-limit LIMITS). */
 export const REQUESTS_PER_ADDRESS = 3;
@@ -20,19 +20,22 @@ function reply(body: string, email: string): string {
 
 /**
  * `rounds` × (one known, one unknown), alternating which goes first, each from its own client
- * address (the server trusts one proxy hop for this run), so the per-IP limit is not what is
- * measured; known addresses are reused at most REQUESTS_PER_ADDRESS times.
+ * address, `client()` (the server trusts one proxy hop for this run), so the per-IP limit is not
+ * what is measured; known addresses are reused at most REQUESTS_PER_ADDRESS times.
  */
-export async function resetRequests(baseUrl: string, known: string[], rounds: number): Promise<ResetReplies> {
+export async function resetRequests(
+  baseUrl: string,
+  known: string[],
+  rounds: number,
+  client: () => string,
+): Promise<ResetReplies> {
   if (known.length * REQUESTS_PER_ADDRESS < rounds)
     throw new Error('not enough known addresses for the rounds');
   const url = `${baseUrl}/forgot-password`;
-  const fields = await actionFormFields(url);
+  const fields = await actionFormFields(url, { jar: new CookieJar(client()) });
   const result: ResetReplies = { samples: [], statuses: new Set(), replies: new Set() };
-  let client = 0;
   const once = async (email: string, isKnown: boolean) => {
-    client++;
-    const headers = { 'x-forwarded-for': `10.77.${client >> 8}.${client & 255}` };
+    const headers = { 'x-forwarded-for': client() };
     const t0 = performance.now();
     const answer = await submitAction(url, formData(fields, { email }), undefined, headers);
     const ms = performance.now() - t0;

@@ -1,0 +1,133 @@
+// One configuration's section of the `npm run bench` report: the raw figures, each next to its
+// baseline from the same run, then what its servers logged (repeated lines once, with a count).
+import { headline } from './goals';
+import {
+  ARGON2_LABEL,
+  BACKUP_PAIRS,
+  BACKUP_SAMPLES_PER_ACCOUNT,
+  CONCURRENCY,
+  type Figures,
+  RESET_ROUNDS,
+  ROUND_MS,
+  ROUNDS,
+  SIGN_IN_WARMUP,
+  SIGN_INS,
+  WARMUP_MS,
+} from './measure';
+import { logSummary } from './server-log';
+import { fmt, median, percentile } from './stats';
+
+const LABEL_WIDTH = 52;
+
+export function printSection(f: Figures, say: (line?: string) => void): void {
+  const h = headline(f);
+  const line = (label: string, value: string) => say(`  ${label.padEnd(LABEL_WIDTH)} : ${value}`);
+  say(`${f.configuration.name}:`);
+  say(
+    `  pages: ${CONCURRENCY} concurrent keep-alive clients, ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s per page ` +
+      `after ${WARMUP_MS / 1000} s warm-up; medians of the rounds`,
+  );
+  const rps = (i: 0 | 1) => median(f.pages[i].rounds.map((r) => r.perSecond));
+  for (const page of f.pages) {
+    line(
+      page.label,
+      `${fmt(median(page.rounds.map((r) => r.perSecond)))} req/s  (rounds: ${page.rounds.map((r) => fmt(r.perSecond, 0)).join(', ')}; ` +
+        `latency p50 ${fmt(median(page.rounds.flatMap((r) => r.latencies)))} ms; ${page.rounds[0]?.bytes ?? 0} bytes)`,
+    );
+  }
+  line(
+    'ratio (with / without session check)',
+    `${fmt(h.pageRatio, 2)} median of the rounds' ratios (${h.roundRatios.map((r) => fmt(r, 2)).join(', ')}); ` +
+      `of the medians ${fmt(rps(0) / rps(1), 2)}`,
+  );
+  line(
+    'server time added per request',
+    `≈ ${fmt(1000 / rps(0) - 1000 / rps(1), 2)} ms (1/rate with minus 1/rate without, at saturation)`,
+  );
+  if (f.revocation.length > 1)
+    say("  (A → B: signed out on instance A, then the copy's very next request on B)");
+  for (const check of f.revocation) {
+    line(
+      `copied cookie after sign-out (${check.label})`,
+      `${check.refused ? 'refused' : 'STILL SIGNED IN'}: ${check.after} (before the sign-out: ${check.before.join(', ')})`,
+    );
+  }
+
+  say();
+  line(
+    'sign-in (POST /login action to 303)',
+    `p50 ${fmt(h.signInP50)} ms / p95 ${fmt(percentile(f.signInMs, 95))} ms  (${SIGN_INS} sequential, after ${SIGN_IN_WARMUP} warm-up)`,
+  );
+  line(
+    `argon2id verify (${ARGON2_LABEL}), beside each`,
+    `p50 ${fmt(h.signInVerifyP50)} ms / p95 ${fmt(percentile(f.verifyMs.signIn, 95))} ms  ` +
+      `(in the bench process, before or after each sign-in in turn; hash p50 ${fmt(median(f.hashMs))} ms)`,
+  );
+  line('ratio p50 sign-in / argon2id verify', `${fmt(h.signInP50 / h.signInVerifyP50, 2)}`);
+  line('sign-in time outside argon2id (p50 difference)', `≈ ${fmt(h.signInP50 - h.signInVerifyP50)} ms`);
+
+  say();
+  const backupMs = f.backup.map((b) => b.ms);
+  const byUnused = new Map<number, number[]>();
+  for (const b of f.backup) byUnused.set(b.unused, [...(byUnused.get(b.unused) ?? []), b.ms]);
+  line(
+    'second step, backup code (/login/verify to 303)',
+    `p50 ${fmt(h.backupP50)} ms / p95 ${fmt(percentile(backupMs, 95))} ms  ` +
+      `(${backupMs.length} sequential: ${2 * BACKUP_PAIRS} accounts × ${BACKUP_SAMPLES_PER_ACCOUNT}, ` +
+      'a random unused code each, after a warm-up)',
+  );
+  line(
+    '  p50 by unused codes (samples)',
+    `${[...byUnused]
+      .sort(([a], [b]) => b - a)
+      .map(([unused, ms]) => `${unused}: ${fmt(median(ms), 0)} (${ms.length})`)
+      .join(', ')} ms`,
+  );
+  line('  growth per unused code (Theil–Sen slope)', `${fmt(h.backupSlope, 2)} ms`);
+  line(
+    'second step, authenticator code (same action)',
+    `p50 ${fmt(median(f.totpMs))} ms / max ${fmt(Math.max(...f.totpMs))} ms  (${f.totpMs.length} sequential, one per account)`,
+  );
+  line(
+    'argon2id verify, beside each backup-code sample',
+    `p50 ${fmt(h.backupVerifyP50)} ms / p95 ${fmt(percentile(f.verifyMs.backup, 95))} ms`,
+  );
+  line('ratio p50 second step (backup) / argon2id verify', `${fmt(h.backupP50 / h.backupVerifyP50, 2)}`);
+  line('ratio p50 second step (backup) / sign-in', `${fmt(h.backupP50 / h.signInP50, 2)}`);
+
+  say();
+  const { reset } = f;
+  const resetMs = (isKnown: boolean) => reset.samples.filter((r) => r.known === isKnown).map((r) => r.ms);
+  const knownP50 = median(resetMs(true));
+  const unknownP50 = median(resetMs(false));
+  line(
+    'reset request, address with an account',
+    `p50 ${fmt(knownP50)} ms / p95 ${fmt(percentile(resetMs(true), 95))} ms  (${RESET_ROUNDS} sequential, alternating)`,
+  );
+  line(
+    'reset request, address without an account',
+    `p50 ${fmt(unknownP50)} ms / p95 ${fmt(percentile(resetMs(false), 95))} ms`,
+  );
+  line(
+    'ratio p50 known / unknown',
+    `${fmt(knownP50 / unknownP50, 2)} (difference ${fmt(knownP50 - unknownP50)} ms)`,
+  );
+  // Each round is one known and one unknown request back to back: their difference, round by
+  // round, cancels out what drifts during the run.
+  const paired = reset.samples.flatMap((a, i) => {
+    const b = reset.samples[i + 1];
+    return i % 2 === 0 && b ? [a.known ? a.ms - b.ms : b.ms - a.ms] : [];
+  });
+  line(
+    '  known minus unknown, same round',
+    `median ${fmt(median(paired))} ms; middle half ${fmt(percentile(paired, 25))} to ${fmt(percentile(paired, 75))} ms`,
+  );
+  line(
+    'replies (status; text, address masked)',
+    `${[...reset.statuses].join(', ')}; ${reset.replies.size === 1 ? 'identical' : `DIFFER: ${[...reset.replies].join(' || ')}`}`,
+  );
+
+  say();
+  for (const { label, kb } of f.rssKb) line(`${label} RSS at the end (VmRSS)`, `${fmt(kb / 1024)} MiB`);
+  for (const { label, log } of f.logs) say(logSummary(label, log));
+}
