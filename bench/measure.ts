@@ -29,6 +29,8 @@ export const ROUNDS = 5;
 export const ROUND_MS = 4000;
 export const SIGN_IN_WARMUP = 3;
 export const SIGN_INS = 40;
+/** The bench-only form whose action does nothing but validate and redirect (app/bench/sign-in). */
+export const FLOOR_ROUTE = '/bench/sign-in';
 /**
  * Sign-ins rotate over this many accounts: the app verifies at most 30 passwords per account in
  * 15 minutes (right or wrong) and keeps 20 live sessions per account, so one account cannot take
@@ -85,6 +87,12 @@ export type Figures = {
   /** The protected page, then the same page without the session check. */
   pages: [{ label: string; rounds: Load[] }, { label: string; rounds: Load[] }];
   signInMs: number[];
+  /**
+   * The framework's floor, one beside each sign-in: the same form posted from a new browser to a
+   * bench-only action that validates the fields like the sign-in and answers 303, doing nothing
+   * else (app/bench/sign-in). What any form post costs here before the app does anything.
+   */
+  floorMs: number[];
   /**
    * argon2id verifications in the bench process, one beside each sample of the sign-ins and of
    * the backup-code step: the baseline each is compared with, measured over the same minutes.
@@ -253,12 +261,28 @@ async function measureOn(baseUrl: string, from: string, addresses: RunAddresses)
   // The dashboard's visitor: the account the warm-up's last session belongs to.
   const email = signedInAs;
   const argon2 = await argon2Beside();
+  const floorFields = await actionFormFields(`${baseUrl}${FLOOR_ROUTE}`, { jar: new CookieJar(from) });
+  const floor = async () => {
+    const result = await submitAction(
+      `${baseUrl}${FLOOR_ROUTE}`,
+      formData(floorFields, {
+        email: 'floor@example.com',
+        password: 'not a password at all',
+        callbackUrl: '/',
+      }),
+      new CookieJar(from),
+    );
+    if (result.status !== 303) throw new Error(`POST ${FLOOR_ROUTE} answered ${result.status}, expected 303`);
+  };
+  for (let i = 0; i < SIGN_IN_WARMUP; i++) await floor();
   const signInMs: number[] = [];
   const signInVerifyMs: number[] = [];
+  const floorMs: number[] = [];
   for (let i = 0; i < SIGN_INS; i++) {
     const pair = await argon2.beside(i, () => timed(() => signIn()));
     signInMs.push(pair.ms);
     signInVerifyMs.push(pair.verifyMs);
+    floorMs.push(await timed(floor));
   }
 
   // Second step, sequential too: password step (untimed), then the timed POST of the code to
@@ -341,6 +365,7 @@ async function measureOn(baseUrl: string, from: string, addresses: RunAddresses)
         { label: pages[1].label, rounds: rounds[1] },
       ],
       signInMs,
+      floorMs,
       verifyMs: { signIn: signInVerifyMs, backup: backupVerifyMs },
       hashMs,
       backup,

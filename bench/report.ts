@@ -7,6 +7,7 @@ import {
   BACKUP_SAMPLES_PER_ACCOUNT,
   CONCURRENCY,
   type Figures,
+  FLOOR_ROUTE,
   RESET_ROUNDS,
   ROUND_MS,
   ROUNDS,
@@ -65,6 +66,11 @@ export function printSection(f: Figures, say: (line?: string) => void): void {
   );
   line('ratio p50 sign-in / argon2id verify', `${fmt(h.signInP50 / h.signInVerifyP50, 2)}`);
   line('sign-in time outside argon2id (p50 difference)', `≈ ${fmt(h.signInP50 - h.signInVerifyP50)} ms`);
+  line(
+    'framework floor (same form, do-nothing action, 303)',
+    `p50 ${fmt(h.floorP50)} ms / p95 ${fmt(percentile(f.floorMs, 95))} ms  (${FLOOR_ROUTE}, one beside each sign-in)`,
+  );
+  line('sign-in beyond argon2id and the floor', `≈ ${fmt(h.signInP50 - h.signInVerifyP50 - h.floorP50)} ms`);
 
   say();
   const backupMs = f.backup.map((b) => b.ms);
