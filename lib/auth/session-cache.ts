@@ -19,6 +19,15 @@ const MAX_ENTRIES = 10_000;
 
 export type CachedSession<S> = { session: S; userId: string; expiresAtMs: number; lastSeenAtMs: number };
 
+/**
+ * A cached entry, and whether the cache alone vouches that the session is still live: only when
+ * every change is announced before its write returns (PGlite). With PostgreSQL the announcement
+ * comes a moment after the commit, so the caller confirms liveness with one small query (the
+ * entry still spares it the joins), and a sign-out on one instance refuses the very next request
+ * on every other.
+ */
+export type CacheHit<S> = CachedSession<S> & { confirmed: boolean };
+
 type Entry = CachedSession<unknown> & { cachedAtMs: number };
 
 type State = {
@@ -79,7 +88,7 @@ async function watching(): Promise<ChangeWatcher | undefined> {
 }
 
 /** The entry for a session id, if one may be served: fresh, unexpired, announcements flowing. */
-export function cachedSession<S>(id: string, nowMs = Date.now()): CachedSession<S> | undefined {
+export function cachedSession<S>(id: string, nowMs = Date.now()): CacheHit<S> | undefined {
   const s = state();
   const entry = s.entries.get(id);
   if (!entry) return undefined;
@@ -87,7 +96,7 @@ export function cachedSession<S>(id: string, nowMs = Date.now()): CachedSession<
     s.entries.delete(id);
     return undefined;
   }
-  return entry as CachedSession<S>;
+  return Object.assign(entry as CachedSession<S>, { confirmed: s.watcher.synchronous });
 }
 
 /**

@@ -96,6 +96,10 @@ export async function validateSession(token: string): Promise<ActiveSession | nu
   const nowMs = Date.now();
   const cached = cachedSession<ActiveSession>(id, nowMs);
   if (cached) {
+    if (!cached.confirmed && !(await stillLive(id, nowMs))) {
+      forgetSession(id);
+      return null;
+    }
     if (nowMs - cached.lastSeenAtMs > LAST_SEEN_RESOLUTION_MS) {
       cached.lastSeenAtMs = nowMs;
       touch(id, nowMs);
@@ -142,6 +146,20 @@ export async function validateSession(token: string): Promise<ActiveSession | nu
     nowMs,
   );
   return session;
+}
+
+/**
+ * Whether the session is still there, unrevoked and unexpired: the one fact a cache cannot hold
+ * across instances (./session-cache.ts). One primary-key lookup, no joins.
+ */
+async function stillLive(id: string, nowMs: number): Promise<boolean> {
+  const database = await db();
+  const [row] = await database
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date(nowMs))))
+    .limit(1);
+  return row !== undefined;
 }
 
 /**

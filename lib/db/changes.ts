@@ -20,6 +20,13 @@ export type ChangeWatcher = {
    * the listening connection answered its last heartbeat. While false, nothing may be cached.
    */
   live: () => boolean;
+  /**
+   * True when an announcement is handled before the write that raised it returns (PGlite, in
+   * this process). Otherwise it arrives a moment after the commit, from another connection, and a
+   * request that comes in that moment (on another instance, right after a sign-out there) would
+   * beat it: such a watcher keeps caches fresh, but cannot vouch for a session being live.
+   */
+  synchronous: boolean;
   /** Closed for good (the database was closed): a new watcher is needed. */
   closed: () => boolean;
   close: () => Promise<void>;
@@ -44,6 +51,7 @@ export async function watchPglite(
   let live = true;
   return {
     live: () => live,
+    synchronous: true,
     closed: () => !live,
     close: async () => {
       live = false;
@@ -153,6 +161,7 @@ export async function watchPostgres(handlers: ChangeHandlers): Promise<ChangeWat
   await listen();
   return {
     live: () => live,
+    synchronous: false,
     closed: () => closed,
     close: async () => {
       closed = true;
