@@ -45,16 +45,13 @@ function state(): State {
   return globalForCache.__latchkeySessionCache;
 }
 
-/**
- * Drop a user's entries now. The database announces the change too, once it commits; this is for
- * the instance that made it, so not even its own next request can come before the announcement.
- */
-export function forgetUser(userId: string): void {
+function forgetUser(userId: string): void {
   const s = state();
   s.generation++;
   for (const [id, entry] of s.entries) if (entry.userId === userId) s.entries.delete(id);
 }
 
+/** Drop one entry now (a check found its session gone before the announcement came). */
 export function forgetSession(id: string): void {
   const s = state();
   s.generation++;

@@ -1,11 +1,11 @@
 import 'server-only';
-import { and, desc, eq, gt, isNotNull, isNull, lt, ne, notInArray } from 'drizzle-orm';
-import { type AuditDetail, recordEvent } from '@/lib/audit';
+import { and, desc, eq, gt, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
+import type { AuditDetail, AuditType } from '@/lib/audit';
 import { hashToken, randomToken } from '@/lib/crypto/tokens';
-import { type Db, db } from '@/lib/db/client';
-import { sessions, totpFactors, users } from '@/lib/db/schema';
+import { type Db, db, dbKind } from '@/lib/db/client';
+import { auditEvents, sessions, totpFactors, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
-import { beginRead, cachedSession, forgetSession, forgetUser, remember } from './session-cache';
+import { beginRead, cachedSession, forgetSession, remember } from './session-cache';
 
 export const REMEMBER_SESSION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Without "Remember me" the cookie ends with the browser, and the record after 24 h at most. */
@@ -33,8 +33,14 @@ export type ActiveSession = {
 
 /**
  * A new session with a new random id, every sign-in; beyond MAX_LIVE_SESSIONS the oldest live
- * ones end, and the sign-in's audit event (`signIn`) is written, in the same transaction: there
- * is never a "signed in" without its session. Returns the secret token for the cookie.
+ * ones end, and the sign-in's audit event (`signIn`) is written, all in one statement: there is
+ * never a "signed in" without its session. Returns the secret token for the cookie.
+ *
+ * One statement because a sign-in pays for each: the new row, the cap and the event are
+ * data-modifying CTEs, atomic together. The cap must see every other live session, so sign-ins
+ * of one account are serialised: PostgreSQL takes the account row's lock first, in a transaction
+ * (the statement that follows gets a snapshot taken after the lock, so a sign-in that committed
+ * meanwhile counts); PGlite runs one statement at a time, so its statement alone is serialised.
  */
 export async function createSession(
   userId: string,
@@ -47,40 +53,45 @@ export async function createSession(
 ): Promise<{ token: string; id: string }> {
   const id = hashToken(token);
   const now = Date.now();
+  // Timestamps as ISO text: postgres.js refuses Date parameters in raw SQL.
+  const at = new Date(now).toISOString();
+  const expires = new Date(now + (remember ? REMEMBER_SESSION_MS : BROWSER_SESSION_MS)).toISOString();
+  const live = sql`${sessions.userId} = ${userId} and ${sessions.revokedAt} is null and ${sessions.expiresAt} > ${at}::timestamptz`;
+  const statement = sql`
+    with new_session as (
+      insert into ${sessions} (id, user_id, remember, mfa_verified, ip_address, user_agent, created_at, last_seen_at, expires_at)
+      values (${id}, ${userId}, ${remember}, ${mfaVerified}, ${ctx.ip}, ${ctx.userAgent}, ${at}::timestamptz, ${at}::timestamptz, ${expires}::timestamptz)
+      returning id
+    ),
+    -- The newest of the others up to the cap stay; every older live one ends. (The new row is
+    -- not visible to this CTE: it is one of the cap's own.)
+    ended as (
+      update ${sessions} set revoked_at = ${at}::timestamptz
+      where ${live} and ${sessions.id} <> ${id} and ${sessions.id} not in (
+        select ${sessions.id} from ${sessions} where ${live} and ${sessions.id} <> ${id}
+        order by ${sessions.createdAt} desc, ${sessions.id} desc limit ${MAX_LIVE_SESSIONS - 1}
+      )
+      returning ${sessions.userId}
+    )${
+      signIn
+        ? sql`,
+    event as (
+      insert into ${auditEvents} (user_id, type, ip_address, user_agent, detail, created_at)
+      values (${userId}, ${'sign_in_success' satisfies AuditType}, ${ctx.ip}, ${ctx.userAgent}, ${JSON.stringify(signIn)}::jsonb, ${at}::timestamptz)
+      returning id
+    )`
+        : sql``
+    }
+    select (select count(*) from new_session) as created, (select count(*) from ended) as ended`;
   const database = await db();
-  await database.transaction(async (tx) => {
-    // Serialises this user's sign-ins, so two at once cannot both count 20 and leave 21.
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('no key update');
-    await tx.insert(sessions).values({
-      id,
-      userId,
-      remember,
-      mfaVerified,
-      ipAddress: ctx.ip,
-      userAgent: ctx.userAgent,
-      createdAt: new Date(now),
-      lastSeenAt: new Date(now),
-      expiresAt: new Date(now + (remember ? REMEMBER_SESSION_MS : BROWSER_SESSION_MS)),
+  if ((await dbKind()) === 'pglite') {
+    await database.execute(statement);
+  } else {
+    await database.transaction(async (tx) => {
+      await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('no key update');
+      await tx.execute(statement);
     });
-    // The new session, and the newest of the others up to the cap; every older live one ends.
-    const others = and(
-      eq(sessions.userId, userId),
-      ne(sessions.id, id),
-      isNull(sessions.revokedAt),
-      gt(sessions.expiresAt, new Date(now)),
-    );
-    const keep = tx
-      .select({ id: sessions.id })
-      .from(sessions)
-      .where(others)
-      .orderBy(desc(sessions.createdAt), desc(sessions.id))
-      .limit(MAX_LIVE_SESSIONS - 1);
-    await tx
-      .update(sessions)
-      .set({ revokedAt: new Date(now) })
-      .where(and(others, notInArray(sessions.id, keep)));
-    if (signIn) await recordEvent('sign_in_success', ctx, { userId, detail: signIn, tx });
-  });
+  }
   return { token, id };
 }
 
@@ -185,7 +196,6 @@ export async function revokeSession(id: string, tx?: Db): Promise<boolean> {
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
-  forgetSession(id);
   return revoked.length > 0;
 }
 
@@ -203,7 +213,6 @@ export async function revokeOtherSessions(userId: string, keepId?: string, tx?: 
       ),
     )
     .returning({ id: sessions.id });
-  forgetUser(userId);
   return revoked.length;
 }
 
@@ -215,7 +224,6 @@ export async function revokeUserSession(userId: string, id: string, tx?: Db): Pr
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.id, id), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
-  forgetSession(id);
   return revoked.length > 0;
 }
 
