@@ -111,7 +111,7 @@ export async function watchPostgres(handlers: ChangeHandlers): Promise<ChangeWat
         if (channel === SESSION_CHANGE_CHANNEL) handlers.changed(payload);
       },
       onclose: () => {
-        if (!closed) goDown('connection closed');
+        if (!closed) goDown(new Error('the listening connection closed'));
         scheduleListen();
       },
     } as Options<Record<string, never>>);
