@@ -29,12 +29,20 @@ export type SessionClaims = { userId: string; sessionToken: string };
  * first. Whether the session is still live is never remembered here: that is the DAL's question.
  */
 const DECODED_MAX = 10_000;
+/**
+ * What we mint, exactly: a compact JWE with direct encryption (empty key part), base64url parts,
+ * about 400 characters. Anything else is refused undecoded. Not only to save the work: jose's
+ * base64url decoding skips whitespace, so a real cookie padded with spaces or tabs decodes to the
+ * same claims, and each padded copy would be a new (large) key of the memo above.
+ */
+const MINTED_SHAPE = /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const MAX_VALUE_LENGTH = 1_024;
 type Decoded = { claims: SessionClaims; expiresAtMs: number; secret: string; salt: string };
 const decoded = new Map<string, Decoded>();
 
 /** Read and verify the session cookie's JWT; null when absent, forged, expired or malformed. */
 export async function readSessionCookie(value: string | undefined): Promise<SessionClaims | null> {
-  if (!value) return null;
+  if (!value || value.length > MAX_VALUE_LENGTH || !MINTED_SHAPE.test(value)) return null;
   const secret = env().AUTH_SECRET;
   const salt = sessionCookieName();
   const known = decoded.get(value);

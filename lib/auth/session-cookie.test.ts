@@ -103,6 +103,15 @@ describe('starting a session sets the cookie', () => {
     } finally {
       vi.useRealTimers();
     }
+    // Padded copies decode to the same claims with jose (its base64url skips whitespace): refused
+    // unread, so nobody can fill the memo with variants of one real cookie.
+    const [head, , iv, body, tag] = value.split('.');
+    for (const padded of [
+      `${head}..${iv}.${body?.slice(0, 20)} ${body?.slice(20)}.${tag}`,
+      `${head}..${iv}.${body}\t.${tag}`,
+      `${value}${'A'.repeat(1_100)}`,
+    ])
+      expect(await readSessionCookie(padded)).toBeNull();
     // A value that differs in one character is decoded afresh, and refused.
     const tampered = `${value.slice(0, -2)}${value.endsWith('A') ? 'B' : 'A'}${value.slice(-1)}`;
     expect(await readSessionCookie(tampered)).toBeNull();
