@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, gt, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { AuditDetail, AuditType } from '@/lib/audit';
 import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import { type Db, db, dbKind } from '@/lib/db/client';
@@ -87,10 +87,15 @@ export async function createSession(
   if ((await dbKind()) === 'pglite') {
     await database.execute(statement);
   } else {
-    await database.transaction(async (tx) => {
-      await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('no key update');
-      await tx.execute(statement);
-    });
+    // Read committed whatever the server's default: the statement's snapshot must come after
+    // the lock (under repeatable read it would be taken at the lock, before its wait).
+    await database.transaction(
+      async (tx) => {
+        await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('no key update');
+        await tx.execute(statement);
+      },
+      { isolationLevel: 'read committed' },
+    );
   }
   return { token, id };
 }
@@ -160,15 +165,24 @@ export async function validateSession(token: string): Promise<ActiveSession | nu
 }
 
 /**
- * Whether the session is still there, unrevoked and unexpired: the one fact a cache cannot hold
- * across instances (./session-cache.ts). One primary-key lookup, no joins.
+ * Whether the session is still there, unrevoked, unexpired, and past the second factor if the
+ * account has one on: the facts a cache cannot hold across instances (./session-cache.ts). One
+ * primary-key lookup and the account's factor row.
  */
 async function stillLive(id: string, nowMs: number): Promise<boolean> {
   const database = await db();
   const [row] = await database
     .select({ id: sessions.id })
     .from(sessions)
-    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date(nowMs))))
+    .leftJoin(totpFactors, and(eq(totpFactors.userId, sessions.userId), isNotNull(totpFactors.enabledAt)))
+    .where(
+      and(
+        eq(sessions.id, id),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, new Date(nowMs)),
+        or(isNull(totpFactors.userId), eq(sessions.mfaVerified, true)),
+      ),
+    )
     .limit(1);
   return row !== undefined;
 }
