@@ -3,13 +3,18 @@
 -- A NOTIFY is delivered when its transaction commits, and not at all when it rolls back.
 CREATE FUNCTION latchkey_session_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  row_data jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
-BEGIN
   -- users rows carry the id itself; sessions and totp_factors rows the user_id.
-  PERFORM pg_notify(
-    'latchkey_session_change',
-    CASE WHEN TG_TABLE_NAME = 'users' THEN row_data->>'id' ELSE row_data->>'user_id' END
-  );
+  field text := CASE WHEN TG_TABLE_NAME = 'users' THEN 'id' ELSE 'user_id' END;
+  new_user text;
+  old_user text;
+BEGIN
+  IF TG_OP <> 'DELETE' THEN new_user := to_jsonb(NEW)->>field; END IF;
+  IF TG_OP <> 'INSERT' THEN old_user := to_jsonb(OLD)->>field; END IF;
+  IF new_user IS NOT NULL THEN PERFORM pg_notify('latchkey_session_change', new_user); END IF;
+  -- A row moved to another user: both users' entries are stale.
+  IF old_user IS NOT NULL AND old_user IS DISTINCT FROM new_user THEN
+    PERFORM pg_notify('latchkey_session_change', old_user);
+  END IF;
   RETURN NULL;
 END
 $$;

@@ -32,6 +32,8 @@ type Entry = CachedSession<unknown> & { cachedAtMs: number };
 
 type State = {
   entries: Map<string, Entry>;
+  /** Each user's entries, so an announcement drops them without scanning the whole cache. */
+  byUser: Map<string, Set<string>>;
   /** Bumped by every announcement: a read that started before one must not be cached. */
   generation: number;
   watcher?: ChangeWatcher;
@@ -41,27 +43,38 @@ type State = {
 const globalForCache = globalThis as typeof globalThis & { __latchkeySessionCache?: State };
 
 function state(): State {
-  globalForCache.__latchkeySessionCache ??= { entries: new Map(), generation: 0 };
+  globalForCache.__latchkeySessionCache ??= { entries: new Map(), byUser: new Map(), generation: 0 };
   return globalForCache.__latchkeySessionCache;
+}
+
+function drop(s: State, id: string): void {
+  const entry = s.entries.get(id);
+  if (!entry) return;
+  s.entries.delete(id);
+  const ids = s.byUser.get(entry.userId);
+  ids?.delete(id);
+  if (ids?.size === 0) s.byUser.delete(entry.userId);
 }
 
 function forgetUser(userId: string): void {
   const s = state();
   s.generation++;
-  for (const [id, entry] of s.entries) if (entry.userId === userId) s.entries.delete(id);
+  for (const id of s.byUser.get(userId) ?? []) s.entries.delete(id);
+  s.byUser.delete(userId);
 }
 
 /** Drop one entry now (a check found its session gone before the announcement came). */
 export function forgetSession(id: string): void {
   const s = state();
   s.generation++;
-  s.entries.delete(id);
+  drop(s, id);
 }
 
 function forgetAll(): void {
   const s = state();
   s.generation++;
   s.entries.clear();
+  s.byUser.clear();
 }
 
 /** Starts listening for announcements (once per process); until they flow, nothing is cached. */
@@ -90,7 +103,7 @@ export function cachedSession<S>(id: string, nowMs = Date.now()): CacheHit<S> | 
   const entry = s.entries.get(id);
   if (!entry) return undefined;
   if (!s.watcher?.live() || nowMs - entry.cachedAtMs > ENTRY_TTL_MS || nowMs >= entry.expiresAtMs) {
-    s.entries.delete(id);
+    drop(s, id);
     return undefined;
   }
   return Object.assign(entry as CachedSession<S>, { confirmed: s.watcher.synchronous });
@@ -113,8 +126,12 @@ export function remember<S>(
 ): void {
   const s = state();
   if (generation !== s.generation || !s.watcher?.live()) return;
-  if (s.entries.size >= MAX_ENTRIES) s.entries.delete(s.entries.keys().next().value as string);
+  if (s.entries.size >= MAX_ENTRIES) drop(s, s.entries.keys().next().value as string);
+  drop(s, id);
   s.entries.set(id, { ...value, cachedAtMs: nowMs });
+  const ids = s.byUser.get(value.userId) ?? new Set<string>();
+  ids.add(id);
+  s.byUser.set(value.userId, ids);
 }
 
 /** For tests: the cache as a fresh process has it. */

@@ -1,4 +1,5 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import type { Options } from 'postgres';
 import { env } from '@/lib/env';
 import { describeFailure } from '@/lib/log';
@@ -61,6 +62,12 @@ export async function watchPglite(
   };
 }
 
+/**
+ * The heartbeat's own announcements: a payload no user id can be, ignored by every listener but
+ * the one waiting for it.
+ */
+const HEARTBEAT_PREFIX = 'heartbeat:';
+
 /** How often the listening connection must answer, and how long it may take. */
 export const HEARTBEAT_MS = 2_000;
 const HEARTBEAT_TIMEOUT_MS = 2_000;
@@ -82,6 +89,7 @@ export async function watchPostgres(handlers: ChangeHandlers): Promise<ChangeWat
   let closed = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let lastFailureLog = 0;
+  let awaited: { payload: string; arrived: () => void } | undefined;
 
   const goDown = (why: unknown) => {
     const was = live;
@@ -108,7 +116,12 @@ export async function watchPostgres(handlers: ChangeHandlers): Promise<ChangeWat
       fetch_types: false,
       onnotice: () => {},
       onnotify: (channel: string, payload: string) => {
-        if (channel === SESSION_CHANGE_CHANNEL) handlers.changed(payload);
+        if (channel !== SESSION_CHANGE_CHANNEL) return;
+        if (payload.startsWith(HEARTBEAT_PREFIX)) {
+          if (payload === awaited?.payload) awaited.arrived();
+          return;
+        }
+        handlers.changed(payload);
       },
       onclose: () => {
         if (!closed) goDown(new Error('the listening connection closed'));
@@ -145,10 +158,20 @@ export async function watchPostgres(handlers: ChangeHandlers): Promise<ChangeWat
     old.end({ timeout: 0 }).catch(() => {});
   }
 
+  // End to end: an announcement of our own must come back on the listening connection. An open
+  // connection alone proves little (a pooler that does not carry LISTEN, say, answers queries
+  // and delivers nothing).
   const heartbeat = setInterval(async () => {
     if (!live || closed) return;
+    const payload = `${HEARTBEAT_PREFIX}${randomUUID()}`;
+    const arrived = new Promise<void>((resolve) => {
+      awaited = { payload, arrived: resolve };
+    });
     try {
-      await withTimeout(sql.unsafe('select 1'), HEARTBEAT_TIMEOUT_MS);
+      await withTimeout(
+        Promise.all([sql`select pg_notify(${SESSION_CHANGE_CHANNEL}, ${payload})`, arrived]),
+        HEARTBEAT_TIMEOUT_MS,
+      );
     } catch (error) {
       if (closed) return;
       goDown(error);
