@@ -171,21 +171,34 @@ export async function validateSession(token: string): Promise<ActiveSession | nu
  */
 async function stillLive(id: string, nowMs: number): Promise<boolean> {
   const database = await db();
-  const [row] = await database
-    .select({ id: sessions.id })
-    .from(sessions)
-    .leftJoin(totpFactors, and(eq(totpFactors.userId, sessions.userId), isNotNull(totpFactors.enabledAt)))
-    .where(
-      and(
-        eq(sessions.id, id),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, new Date(nowMs)),
-        or(isNull(totpFactors.userId), eq(sessions.mfaVerified, true)),
-      ),
-    )
-    .limit(1);
-  return row !== undefined;
+  let query = stillLiveQueries.get(database);
+  if (!query) {
+    // Asked on every protected request: built once and prepared (named on PostgreSQL, so the
+    // server plans it once per connection too).
+    query = database
+      .select({ id: sessions.id })
+      .from(sessions)
+      .leftJoin(totpFactors, and(eq(totpFactors.userId, sessions.userId), isNotNull(totpFactors.enabledAt)))
+      .where(
+        and(
+          eq(sessions.id, sql.placeholder('id')),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, sql.placeholder('now')),
+          or(isNull(totpFactors.userId), eq(sessions.mfaVerified, true)),
+        ),
+      )
+      .limit(1)
+      .prepare('latchkey_session_still_live');
+    stillLiveQueries.set(database, query);
+  }
+  const rows = await query.execute({ id, now: new Date(nowMs).toISOString() });
+  return rows.length > 0;
 }
+
+const stillLiveQueries = new WeakMap<
+  Db,
+  { execute: (p: { id: string; now: string }) => Promise<unknown[]> }
+>();
 
 /**
  * Record that a session was seen, off the request's path: the page does not wait for it, and a
