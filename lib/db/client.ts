@@ -86,13 +86,9 @@ async function open(): Promise<Handle> {
       watch: async (handlers) => (await import('./changes')).watchPostgres(handlers),
     };
   }
-  const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
-  if (!PGLITE_DIR.includes('://')) {
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(PGLITE_DIR, { recursive: true });
-  }
-  const client = new PGlite(PGLITE_DIR);
+  const { openPglite } = await import('./pglite');
+  const client = await openPglite(PGLITE_DIR);
   const db = drizzle(client, { schema }) as unknown as Db;
   const { migratePglite } = await import('./migrate');
   return {
