@@ -3,34 +3,25 @@ import { ctx } from '@/tests/helpers';
 import { setupIntegration } from '@/tests/integration';
 import { enrolledUser, freezeClock } from '@/tests/mfa';
 
-/** Every argon2id verification, counted: the work (and so the time) each answer costs. */
-const calls = vi.hoisted(() => ({ n: 0 }));
-vi.mock('@node-rs/argon2', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@node-rs/argon2')>();
-  return {
-    ...actual,
-    verify: (hashed: string, password: string) => {
-      calls.n++;
-      return actual.verify(hashed, password);
-    },
-  };
-});
+// Every argon2id verification, counted: the work (and so the time) each answer costs.
+vi.mock('@node-rs/argon2', () => import('@/tests/argon2-calls'));
+const { verifiedHashes } = await import('@/tests/argon2-calls');
 
 const { stepUp } = await import('./step-up');
 
 setupIntegration();
 afterEach(() => {
   vi.useRealTimers();
-  calls.n = 0;
+  verifiedHashes.length = 0;
 });
 
 const WRONG_PASSWORD = 'definitely not the password';
 const WRONG_BACKUP = 'ZZZZZ-ZZZZZ';
 
 async function work(run: () => Promise<unknown>): Promise<number> {
-  calls.n = 0;
+  verifiedHashes.length = 0;
   await run();
-  return calls.n;
+  return verifiedHashes.length;
 }
 
 describe('step-up answers in the same time whether the password or the code was wrong', () => {

@@ -6,21 +6,9 @@ import { backupCodes } from '@/lib/db/schema';
 import { makeUser, setupIntegration } from '@/tests/integration';
 import { backupCodeRows, enrolledUser, freezeClock } from '@/tests/mfa';
 
-/**
- * Every argon2id verification, with the hash it was asked to check. The real function runs, so
- * results are the real ones: a count of 1 with a success is a real match, not a stub.
- */
-const calls = vi.hoisted(() => ({ hashes: [] as string[] }));
-vi.mock('@node-rs/argon2', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@node-rs/argon2')>();
-  return {
-    ...actual,
-    verify: (hashed: string, password: string) => {
-      calls.hashes.push(hashed);
-      return actual.verify(hashed, password);
-    },
-  };
-});
+// Every argon2id verification, with the hash it was asked to check.
+vi.mock('@node-rs/argon2', () => import('@/tests/argon2-calls'));
+const { verifiedHashes } = await import('@/tests/argon2-calls');
 
 const { matchBackupCode, regenerateBackupCodes, spendBackupCode } = await import('./backup-code-factor');
 const { BACKUP_CODE_ALPHABET, normalizeBackupCode } = await import('./code-shapes');
@@ -30,7 +18,7 @@ setupIntegration();
 
 beforeEach(() => {
   freezeClock();
-  calls.hashes.length = 0;
+  verifiedHashes.length = 0;
 });
 
 afterEach(() => {
@@ -39,9 +27,9 @@ afterEach(() => {
 
 /** The hashes verified while `run` ran, and its result. */
 async function verified<T>(run: () => Promise<T>): Promise<{ result: T; hashes: string[] }> {
-  calls.hashes.length = 0;
+  verifiedHashes.length = 0;
   const result = await run();
-  return { result, hashes: [...calls.hashes] };
+  return { result, hashes: [...verifiedHashes] };
 }
 
 const normalized = (code: string) => normalizeBackupCode(code) ?? '';
