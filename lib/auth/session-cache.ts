@@ -133,11 +133,3 @@ export function remember<S>(
   ids.add(id);
   s.byUser.set(value.userId, ids);
 }
-
-/** For tests: the cache as a fresh process has it. */
-export async function resetSessionCache(): Promise<void> {
-  const s = state();
-  await s.starting;
-  await s.watcher?.close().catch(() => {});
-  globalForCache.__latchkeySessionCache = undefined;
-}
