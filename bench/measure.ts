@@ -19,7 +19,7 @@ import { RunAddresses } from './addresses';
 import { actionFormFields, CookieJar, expectSignedIn, formData, SESSION_COOKIE, submitAction } from './forms';
 import { REQUESTS_PER_ADDRESS, type ResetReplies, resetRequests } from './reset';
 import { copiedCookieCheck, type RevocationCheck } from './revocation';
-import { type BenchServer, freePort, startServer } from './server';
+import { type BenchServer, freePort, newSigningKey, startServer } from './server';
 import { timed } from './stats';
 
 export const CONCURRENCY = 8;
@@ -213,6 +213,7 @@ function sharedSecrets(port: number): Record<string, string> {
   return {
     AUTH_SECRET: randomBytes(32).toString('base64url'),
     MFA_ENCRYPTION_KEY: `k1:${randomBytes(32).toString('base64')}`,
+    API_SIGNING_KEY: newSigningKey(),
     APP_URL: `http://localhost:${port}`,
   };
 }

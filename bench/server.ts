@@ -4,7 +4,7 @@
 // .env.local) is read for state or written. `npm run soak` passes its own services and secrets
 // (ServerOptions) and signals the process itself (pid, exited).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -154,6 +154,12 @@ export type ServerOptions = {
 
 const MAX_LOG = 5_000_000;
 
+/** A fresh API_SIGNING_KEY (one P-256 key, as scripts/ensure-env.mjs makes). */
+export function newSigningKey(): string {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return `k1:${privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64url')}`;
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<BenchServer> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
@@ -169,6 +175,7 @@ export async function startServer(options: ServerOptions = {}): Promise<BenchSer
     PGLITE_DIR: join(dir, 'pglite'),
     AUTH_SECRET: randomBytes(32).toString('base64url'),
     MFA_ENCRYPTION_KEY: `k1:${randomBytes(32).toString('base64')}`,
+    API_SIGNING_KEY: newSigningKey(),
     DATABASE_URL: '',
     UPSTASH_REDIS_REST_URL: '',
     UPSTASH_REDIS_REST_TOKEN: '',

@@ -18,7 +18,14 @@ import { register, registerWithTwoFactor } from './accounts';
 import { AddressPool } from './addresses';
 import { inParallel } from './attacks/attack';
 import { CookieJar, SESSION_COOKIE } from './forms';
-import { type BenchServer, ensureBuild, freePortIn, serverActionId, startServer } from './server';
+import {
+  type BenchServer,
+  ensureBuild,
+  freePortIn,
+  newSigningKey,
+  serverActionId,
+  startServer,
+} from './server';
 import { Load, type LoadUser } from './soak/load';
 import {
   type DatabaseVerdict,
@@ -198,6 +205,7 @@ async function main(): Promise<number> {
       REDIS_URL: parts.redis.url,
       AUTH_SECRET: randomBytes(32).toString('base64url'),
       MFA_ENCRYPTION_KEY: `k1:${randomBytes(32).toString('base64')}`,
+      API_SIGNING_KEY: newSigningKey(),
       APP_URL: `http://localhost:${port}`,
       // Each virtual user's X-Forwarded-For is its client address (the server listens on loopback only).
       TRUST_PROXY_HOPS: '1',

@@ -1,9 +1,16 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from './env';
+import { parseEnv, signingKeyList } from './env';
 
 const SECRET = 'a-test-secret-that-is-long-enough-000';
 /** A well-formed key: 32 bytes, base64. */
 const KEY = Buffer.alloc(32, 7).toString('base64');
+/** A P-256 private key as API_SIGNING_KEY holds it: PKCS#8 DER, base64url. */
+const p256 = () =>
+  generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ format: 'der', type: 'pkcs8' })
+    .toString('base64url');
+const SIGNING = p256();
 
 /** The error message parseEnv throws, or null when it accepts the settings. */
 function failure(source: Record<string, string | undefined>): string | null {
@@ -117,6 +124,17 @@ describe('parseEnv', () => {
       { MFA_ENCRYPTION_KEY: `new:${KEY},old:c2hvcnQ=` },
       'MFA_ENCRYPTION_KEY',
     ],
+    ['signing key without a key id', { API_SIGNING_KEY: SIGNING }, 'API_SIGNING_KEY'],
+    ['signing key id with a dot', { API_SIGNING_KEY: `k.1:${SIGNING}` }, 'API_SIGNING_KEY'],
+    [
+      'signing key id of 33 characters',
+      { API_SIGNING_KEY: `${'k'.repeat(33)}:${SIGNING}` },
+      'API_SIGNING_KEY',
+    ],
+    ['signing key ids twice', { API_SIGNING_KEY: `k1:${SIGNING},k1:${p256()}` }, 'API_SIGNING_KEY'],
+    ['signing key in base64, not base64url', { API_SIGNING_KEY: `k1:${KEY}` }, 'API_SIGNING_KEY'],
+    ['signing key empty', { API_SIGNING_KEY: 'k1:' }, 'API_SIGNING_KEY'],
+    ['signing key list ending in a comma', { API_SIGNING_KEY: `k1:${SIGNING},` }, 'API_SIGNING_KEY'],
   ])('fails naming the variable: %s', (_label, source, variable) => {
     const message = failure(source);
     expect(message).not.toBeNull();
@@ -133,6 +151,23 @@ describe('parseEnv', () => {
   it('does not echo the secret values it refuses', () => {
     const message = failure({ AUTH_SECRET: 'tiny-secret-value' }) ?? '';
     expect(message).not.toContain('tiny-secret-value');
+    // A signing list refused for its second entry says nothing of either key.
+    const other = p256();
+    const signing = failure({ API_SIGNING_KEY: `k2:${SIGNING},k1:${other}=` }) ?? '';
+    expect(signing).toContain('API_SIGNING_KEY:');
+    expect(signing).not.toContain(SIGNING.slice(0, 16));
+    expect(signing).not.toContain(other.slice(-16));
+  });
+
+  it('accepts a list of signing keys, the first one signing, and keeps it as written', () => {
+    const second = p256();
+    const value = `new:${SIGNING}, old_1:${second}`;
+    expect(parseEnv({ AUTH_SECRET: SECRET, API_SIGNING_KEY: value }).API_SIGNING_KEY).toBe(value);
+    expect(signingKeyList(value)).toEqual([
+      { kid: 'new', key: SIGNING },
+      { kid: 'old_1', key: second },
+    ]);
+    expect(parseEnv({ AUTH_SECRET: SECRET, API_SIGNING_KEY: '' }).API_SIGNING_KEY).toBeUndefined();
   });
 
   // A base64 string whose length is 1 mod 4 makes atob() throw inside the refinement; the

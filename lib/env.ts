@@ -19,6 +19,35 @@ function decodedLength(b64: string): number {
 const ADDR_SPEC = '[^\\s<>@,;"]+@[^\\s<>@,;"]+';
 const MAILBOX = new RegExp(`^(?:${ADDR_SPEC}|(?:"[^"\\r\\n]*" ?|[^<>",;\\r\\n]*)<${ADDR_SPEC}>)$`);
 
+// A key id is public (every token's header names one, the JWKS lists them): short, plain, no ':' or ','.
+const SIGNING_KID = /^[A-Za-z0-9_-]{1,32}$/;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+export type SigningKeyEntry = { readonly kid: string; readonly key: string };
+
+/**
+ * API_SIGNING_KEY as `kid:key` entries, in order (the first signs, all verify). Throws on a
+ * malformed list; the messages name key ids, which are public, never a key.
+ */
+export function signingKeyList(value: string): SigningKeyEntry[] {
+  const entries: SigningKeyEntry[] = [];
+  for (const entry of value.split(',')) {
+    const part = entry.trim();
+    const colon = part.indexOf(':');
+    const kid = colon === -1 ? '' : part.slice(0, colon);
+    if (!SIGNING_KID.test(kid)) {
+      throw new Error('every entry must be kid:key, kid matching [A-Za-z0-9_-]{1,32}');
+    }
+    if (entries.some((e) => e.kid === kid)) throw new Error(`key id "${kid}" appears twice`);
+    const key = part.slice(colon + 1);
+    if (!BASE64URL.test(key)) {
+      throw new Error(`key "${kid}" must be base64url (a PKCS#8 DER P-256 private key), without padding`);
+    }
+    entries.push({ kid, key });
+  }
+  return entries;
+}
+
 const fields = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   // Unset: http://localhost:PORT, the port server.mjs listens on, so links in mail reach this server.
@@ -34,6 +63,19 @@ const fields = z.object({
         v === undefined || v.split(',').every((part) => base64Key.safeParse(part.split(':').pop()).success),
       'must be a 32-byte base64 key, or a comma-separated list of id:key pairs',
     ),
+  // Signs the access tokens of /api/v1 (ES256). Only the list's shape is checked here, since this
+  // module is edge-safe; lib/api/signing-keys.ts parses the keys themselves, at start-up too.
+  API_SIGNING_KEY: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        signingKeyList(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PGLITE_DIR: z.string().min(1).default('.data/pglite'),
   UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -111,6 +153,7 @@ export function env(): Env {
       APP_NAME: process.env.APP_NAME,
       AUTH_SECRET: process.env.AUTH_SECRET,
       MFA_ENCRYPTION_KEY: process.env.MFA_ENCRYPTION_KEY,
+      API_SIGNING_KEY: process.env.API_SIGNING_KEY,
       DATABASE_URL: process.env.DATABASE_URL,
       PGLITE_DIR: process.env.PGLITE_DIR,
       UPSTASH_REDIS_REST_URL: process.env.UPSTASH_REDIS_REST_URL,

@@ -1,7 +1,7 @@
 // Runs before `next dev` / `next start`: a fresh clone needs secrets, and they must be stable
-// across restarts (sessions and encrypted MFA secrets depend on them). Writes only the missing
-// keys to .env.local, never changes a value already there, and says where it wrote.
-import { randomBytes } from 'node:crypto';
+// across restarts (sessions, encrypted MFA secrets and API tokens depend on them). Writes only the
+// missing keys to .env.local, never changes a value already there, and says where it wrote.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -9,9 +9,16 @@ const file = resolve(process.cwd(), '.env.local');
 const existing = existsSync(file) ? readFileSync(file, 'utf8') : '';
 const has = (key) => Boolean(process.env[key]) || new RegExp(`^\\s*${key}\\s*=\\s*\\S`, 'm').test(existing);
 
+// An ES256 key for /api/v1 access tokens: P-256, PKCS#8 DER, base64url (lib/api/signing-keys.ts).
+function p256Key() {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64url');
+}
+
 const generators = {
   AUTH_SECRET: () => randomBytes(32).toString('base64url'),
   MFA_ENCRYPTION_KEY: () => `k1:${randomBytes(32).toString('base64')}`,
+  API_SIGNING_KEY: () => `k1:${p256Key()}`,
 };
 
 const missing = Object.keys(generators).filter((key) => !has(key));
