@@ -11,7 +11,9 @@ export async function register() {
   installLogFilter();
   const { env } = await import('./lib/env');
   try {
-    env();
+    // The signing keys are parsed here rather than in lib/env.ts, which is edge-safe and cannot
+    // load them (node:crypto); unset, the server starts and /api/v1 says what is missing.
+    if (env().API_SIGNING_KEY) (await import('./lib/api/signing-keys')).signingKeys();
   } catch (error) {
     // A bad setting stops the server rather than leaving it up answering 500s.
     console.error(error instanceof Error ? error.message : error);
