@@ -54,12 +54,18 @@ describe('parseSigningKeys', () => {
     generateKeyPairSync('ec', { namedCurve: 'P-256' })
       .publicKey.export({ format: 'der', type: 'spki' })
       .toString('base64url');
+  const sec1 = () =>
+    generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ format: 'der', type: 'sec1' })
+      .toString('base64url');
   it.each([
     ['an RSA key', () => `k1:${rsa()}`],
     ['a P-384 key', () => `k1:${p384()}`],
     ['a secp256k1 key (ES256K, not ES256)', () => `k1:${secp256k1()}`],
     ['an Ed25519 key', () => `k1:${ed25519()}`],
     ['a public key (SPKI) instead of the private one', () => `k1:${spki()}`],
+    // What `openssl genpkey -outform DER` writes for an EC key (OpenSSL 3.0).
+    ['a SEC1 key, not PKCS#8', () => `k1:${sec1()}`],
     ['a truncated key', () => `k1:${p256().slice(0, 60)}`],
     ['bytes that are no key', () => `k1:${Buffer.alloc(138, 1).toString('base64url')}`],
     ['a good first key and a bad second one', () => `k1:${p256()},k0:${p384()}`],
