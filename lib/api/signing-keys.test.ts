@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseSigningKeys, publicJwks, SIGNING_ALG, signingKeys } from './signing-keys';
 
@@ -6,6 +6,9 @@ type KeyPair = ReturnType<typeof generateKeyPairSync>;
 const der = (pair: { privateKey: KeyPair['privateKey'] }) =>
   pair.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64url');
 const p256 = () => der(generateKeyPairSync('ec', { namedCurve: 'P-256' }));
+/** The public key of a base64url PKCS#8 key, derived apart from the code under test. */
+const publicOf = (key: string) =>
+  createPublicKey(createPrivateKey({ key: Buffer.from(key, 'base64url'), format: 'der', type: 'pkcs8' }));
 
 /** tests/setup.ts sets API_SIGNING_KEY (unless the environment already has one). */
 const envKids = () => (process.env.API_SIGNING_KEY ?? '').split(',').map((e) => e.trim().split(':')[0]);
@@ -31,7 +34,7 @@ describe('parseSigningKeys', () => {
       ['new', a],
       ['old', b],
     ] as const) {
-      const expected = createPublicKey({ key: Buffer.from(key, 'base64url'), format: 'der', type: 'pkcs8' });
+      const expected = publicOf(key);
       const publicKey = keys.verifying.get(kid);
       expect(publicKey?.type).toBe('public');
       expect(publicKey?.equals(expected)).toBe(true);
@@ -95,11 +98,7 @@ describe('publicJwks', () => {
       expect(Object.keys(jwk).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
       expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: SIGNING_ALG, use: 'sig' });
       // The public point of the private key of that kid, nothing else.
-      const fromPrivate = createPublicKey({
-        key: Buffer.from(privateKeys[jwk.kid]!, 'base64url'),
-        format: 'der',
-        type: 'pkcs8',
-      }).export({ format: 'jwk' });
+      const fromPrivate = publicOf(privateKeys[jwk.kid]!).export({ format: 'jwk' });
       expect({ x: jwk.x, y: jwk.y }).toEqual({ x: fromPrivate.x, y: fromPrivate.y });
     }
     const text = JSON.stringify(jwks);
