@@ -191,10 +191,11 @@ export async function startServer(options: ServerOptions = {}): Promise<BenchSer
     ...options.env,
   };
   const preload = pathToFileURL(join(__dirname, 'loopback.mjs')).href;
+  const start = startCommand();
   // Its own process group (detached), so stopping it takes every child with it.
-  const child = spawn(process.execPath, ['--import', preload, 'server.mjs'], {
+  const child = spawn(process.execPath, [...start.nodeArgs, '--import', preload, 'server.mjs'], {
     cwd: ROOT,
-    env,
+    env: { ...env, ...start.env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -239,6 +240,21 @@ export async function startServer(options: ServerOptions = {}): Promise<BenchSer
     throw error;
   }
   return { baseUrl, pid: child.pid as number, exited, log: () => output, stop };
+}
+
+/**
+ * The environment and Node flags `npm start` runs the server with (package.json), so the bench
+ * measures the server people run: MALLOC_ARENA_MAX and the young generation's size change its
+ * memory. Read from the script itself, so the two cannot drift apart.
+ */
+export function startCommand(): { env: Record<string, string>; nodeArgs: string[] } {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const match = /&&\s*((?:[A-Z_]+=\S+\s+)*)exec node((?:\s+--\S+)*)\s+server\.mjs$/.exec(pkg.scripts.start);
+  if (!match) throw new Error(`package.json's start script has an unexpected shape: ${pkg.scripts.start}`);
+  const env = Object.fromEntries(
+    (match[1] ?? '').trim().split(/\s+/).filter(Boolean).map((pair) => pair.split('=') as [string, string]),
+  );
+  return { env, nodeArgs: (match[2] ?? '').trim().split(/\s+/).filter(Boolean) };
 }
 
 async function waitUntilReady(baseUrl: string, child: ChildProcess, log: () => string): Promise<void> {
