@@ -26,7 +26,9 @@ export const getSession = cache(async (): Promise<SessionDTO | null> => {
   const claims = await readSessionClaims();
   if (!claims) return null;
   const session = await validateSession(claims.sessionToken);
-  if (!session || session.userId !== claims.userId) return null;
+  // A cookie names only browser sessions (an API session's own token is never handed out; the
+  // kind is checked anyway, as /api/v1 checks its own).
+  if (!session || session.userId !== claims.userId || session.client !== 'web') return null;
   return {
     id: session.id,
     userId: session.userId,

@@ -3,7 +3,14 @@ import { and, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-o
 import type { AuditDetail, AuditType } from '@/lib/audit';
 import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import { type Db, db, dbKind } from '@/lib/db/client';
-import { auditEvents, sessions, totpFactors, users } from '@/lib/db/schema';
+import {
+  auditEvents,
+  refreshTokens,
+  type SessionClient,
+  sessions,
+  totpFactors,
+  users,
+} from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
 import { beginRead, cachedSession, forgetSession, remember } from './session-cache';
 
@@ -29,6 +36,8 @@ export type ActiveSession = {
   expiresAt: Date;
   mfaEnabled: boolean;
   emailVerified: boolean;
+  /** 'web' (cookie) or 'api' (bearer tokens): each check accepts only its own. */
+  client: SessionClient;
 };
 
 /**
@@ -50,8 +59,11 @@ export async function createSession(
   signIn?: AuditDetail,
   /** The secret token, when the caller drew it first (to mint the cookie meanwhile). */
   token = randomToken(),
-): Promise<{ token: string; id: string }> {
+  /** An API session (lib/api/): its kind, and its first refresh token's hash, written with it. */
+  api?: { refreshTokenId: string },
+): Promise<{ token: string; id: string; expiresAt: Date }> {
   const id = hashToken(token);
+  const client: SessionClient = api ? 'api' : 'web';
   const now = Date.now();
   // Timestamps as ISO text: postgres.js refuses Date parameters in raw SQL.
   const at = new Date(now).toISOString();
@@ -59,10 +71,20 @@ export async function createSession(
   const live = sql`${sessions.userId} = ${userId} and ${sessions.revokedAt} is null and ${sessions.expiresAt} > ${at}::timestamptz`;
   const statement = sql`
     with new_session as (
-      insert into ${sessions} (id, user_id, remember, mfa_verified, ip_address, user_agent, created_at, last_seen_at, expires_at)
-      values (${id}, ${userId}, ${remember}, ${mfaVerified}, ${ctx.ip}, ${ctx.userAgent}, ${at}::timestamptz, ${at}::timestamptz, ${expires}::timestamptz)
+      insert into ${sessions} (id, user_id, remember, mfa_verified, ip_address, user_agent, created_at, last_seen_at, expires_at, client)
+      values (${id}, ${userId}, ${remember}, ${mfaVerified}, ${ctx.ip}, ${ctx.userAgent}, ${at}::timestamptz, ${at}::timestamptz, ${expires}::timestamptz, ${client})
       returning id
-    ),
+    ),${
+      // The foreign key is checked at the statement's end, when the new session exists.
+      api
+        ? sql`
+    refresh as (
+      insert into ${refreshTokens} (id, session_id, created_at, expires_at)
+      values (${api.refreshTokenId}, ${id}, ${at}::timestamptz, ${expires}::timestamptz)
+      returning id
+    ),`
+        : sql``
+    }
     -- The newest of the others up to the cap stay; every older live one ends. (The new row is
     -- not visible to this CTE: it is one of the cap's own.)
     ended as (
@@ -97,7 +119,7 @@ export async function createSession(
       { isolationLevel: 'read committed' },
     );
   }
-  return { token, id };
+  return { token, id, expiresAt: new Date(expires) };
 }
 
 /**
@@ -108,7 +130,11 @@ export async function createSession(
  * never waited for.
  */
 export async function validateSession(token: string): Promise<ActiveSession | null> {
-  const id = hashToken(token);
+  return validateSessionId(hashToken(token));
+}
+
+/** The same check by the record's id: an API access token names its session by id (lib/api/). */
+export async function validateSessionId(id: string): Promise<ActiveSession | null> {
   const nowMs = Date.now();
   const cached = cachedSession<ActiveSession>(id, nowMs);
   if (cached) {
@@ -138,6 +164,7 @@ export async function validateSession(token: string): Promise<ActiveSession | nu
       lastSeenAt: sessions.lastSeenAt,
       mfaVerified: sessions.mfaVerified,
       mfaEnabledAt: totpFactors.enabledAt,
+      client: sessions.client,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -261,6 +288,7 @@ export type SessionListItem = {
   createdAt: Date;
   lastSeenAt: Date;
   remember: boolean;
+  client: SessionClient;
 };
 
 export async function listActiveSessions(userId: string): Promise<SessionListItem[]> {
@@ -273,6 +301,7 @@ export async function listActiveSessions(userId: string): Promise<SessionListIte
       createdAt: sessions.createdAt,
       lastSeenAt: sessions.lastSeenAt,
       remember: sessions.remember,
+      client: sessions.client,
     })
     .from(sessions)
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))

@@ -39,8 +39,32 @@ export const sessions = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    // 'web' (a browser's cookie) or 'api' (a program's bearer tokens, lib/api/): each check
+    // accepts only its own kind, so neither credential can stand in for the other.
+    client: text('client').$type<SessionClient>().notNull().default('web'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export type SessionClient = 'web' | 'api';
+
+/**
+ * Refresh tokens of API sessions (lib/api/refresh-tokens.ts): 256 random bits, only the SHA-256
+ * stored. Each is used once (used_at, one conditional UPDATE); a used one stays, so a second use
+ * is recognised as a stolen copy and ends its session. They die with their session.
+ */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('refresh_tokens_session_idx').on(t.sessionId)],
 );
 
 /**
