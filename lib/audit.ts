@@ -32,6 +32,7 @@ export type AuditType =
   | 'email_changed'
   | 'change_undone'
   | 'data_exported'
+  | 'refresh_token_reused'
   | 'account_deleted';
 
 export type AuditDetail = Record<string, string | number | boolean>;

@@ -17,7 +17,7 @@ import { issueUndoLink } from './undo';
 type Owner = { userId: string; email: string; sessionId: string; remember: boolean };
 
 export type StartSetupResult =
-  | { ok: true; enrollment: { secret: string; qrDataUrl: string } }
+  | { ok: true; enrollment: { secret: string; uri: string; qrDataUrl: string } }
   | Refused<'mfaAlreadyOn'>
   | Refused<'currentPasswordWrong', 'password'>
   | RateLimited;
@@ -43,7 +43,7 @@ export async function startTwoFactorSetup(
       await recordEvent('mfa_setup_started', ctx, { userId: owner.userId });
       return {
         ok: true,
-        enrollment: { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl },
+        enrollment: { secret: enrollment.secret, uri: enrollment.uri, qrDataUrl: enrollment.qrDataUrl },
       } as const;
     },
     // Every set-up shown counts; one refused because two-factor is already on shows nothing.
@@ -62,6 +62,8 @@ export async function enableTwoFactor(
   owner: Owner,
   code: string,
   ctx: RequestContext,
+  /** How this session continues under a new id: a browser's new cookie, or an API's new tokens. */
+  continueSession: () => Promise<unknown> = () => startSession(owner.userId, owner.remember, ctx, true),
 ): Promise<EnableResult> {
   const result = await guarded({ name: 'mfaEnroll', id: owner.userId }, async () => {
     const backupCodes = await completeEnrollment(owner.userId, code, (tx) =>
@@ -73,7 +75,7 @@ export async function enableTwoFactor(
   });
   if (!result.ok) return result;
   await revokeOtherSessions(owner.userId, owner.sessionId);
-  await startSession(owner.userId, owner.remember, ctx, true);
+  await continueSession();
   await revokeSession(owner.sessionId);
   await sendSecurityNotice(owner.userId, { kind: 'mfa_enabled' }, ctx, {
     undoUrl: await issueUndoLink(owner.userId, { kind: 'mfa_enabled' }),

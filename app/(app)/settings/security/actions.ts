@@ -39,7 +39,9 @@ export const startSetupAction = authenticatedAction(
   {},
   async ({ password }, session): Promise<MfaActionState> => {
     const result = await startTwoFactorSetup(owner(session), password, await requestContext());
-    return result.ok ? { ok: true, enrollment: result.enrollment } : toActionState(result);
+    if (!result.ok) return toActionState(result);
+    const { secret, qrDataUrl } = result.enrollment;
+    return { ok: true, enrollment: { secret, qrDataUrl } };
   },
 );
 

@@ -28,6 +28,7 @@ const LABELS: Record<AuditType, string> = {
   email_changed: 'Email address changed',
   change_undone: 'Change undone from the mailbox (“This wasn’t me”)',
   data_exported: 'Data downloaded',
+  refresh_token_reused: 'An app’s sign-in was used twice and ended (a copied token?)',
   // Never shown here (the account is gone); kept for an investigator.
   account_deleted: 'Account deleted',
 };

@@ -13,6 +13,11 @@ export function SessionsPanel({ sessions, currentId }: { sessions: SessionListIt
             <div>
               <strong>{describeDevice(s.userAgent)}</strong>
               {s.id === currentId ? <span className="badge">This device</span> : null}
+              {s.client === 'api' ? (
+                <span className="badge" title="Signed in through the API (a program or an app)">
+                  API
+                </span>
+              ) : null}
               <div className="muted small">
                 {s.ipAddress ?? 'unknown address'} · signed in {formatWhen(s.createdAt)} · last active{' '}
                 {formatWhen(s.lastSeenAt)}
