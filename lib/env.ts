@@ -104,7 +104,31 @@ const fields = z.object({
   // so a bad value stops start-up like any other). Keep it under the orchestrator's own grace
   // period (Kubernetes: 30 s), or the process is killed before it closes its connections.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  // Browser clients on other origins allowed to call /api/v1 (CORS); none unless listed. Exact
+  // origins only: a wildcard would let any page a signed-in user visits use their tokens' answers.
+  API_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.every(isOrigin),
+      'must be a comma-separated list of origins, such as https://app.example.com (no path, no wildcard)',
+    ),
 });
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 const schema = fields
   .transform(({ APP_URL, ...rest }) => ({ ...rest, APP_URL: APP_URL ?? `http://localhost:${rest.PORT}` }))

@@ -1,0 +1,9 @@
+import { signOut } from '@/lib/api/account';
+import { operations } from '@/lib/api/operations';
+import { apiPreflight, apiRoute } from '@/lib/api/route';
+
+export const POST = apiRoute(operations.logout, async ({ caller, ctx }) => {
+  await signOut(caller, ctx);
+  return { status: 204 };
+});
+export const OPTIONS = apiPreflight('POST');

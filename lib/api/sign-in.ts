@@ -1,0 +1,73 @@
+import 'server-only';
+import { passwordSignIn } from '@/lib/auth/login';
+import { registerUser } from '@/lib/auth/register';
+import { verifySecondStep } from '@/lib/auth/second-step';
+import { findEmailById } from '@/lib/db/users';
+import type { Failure } from '@/lib/failure';
+import type { RequestContext } from '@/lib/http/request-context';
+import { createChallenge } from '@/lib/mfa/challenge';
+import { normalizeTotpCode } from '@/lib/mfa/code-shapes';
+import { refreshApiSession, startApiSession, type TokenPair } from './sessions';
+
+/**
+ * The web's sign-in, for programs: the same password step (same limits, same single message,
+ * same audit), the same challenge between the two steps (5 minutes, 5 tries, the account's
+ * 10-failure lock), the same single-use codes. What differs is only what comes back: tokens
+ * instead of a cookie, the challenge's token in the body instead of a cookie.
+ */
+export type User = { id: string; email: string };
+export type SignedIn = { ok: true; tokens: TokenPair & { user: User } };
+export type ChallengeIssued = { ok: true; challengeToken: string };
+
+export async function apiRegister(email: string, password: string, ctx: RequestContext) {
+  const result = await registerUser(email, password, ctx);
+  return result.ok ? ({ ok: true, user: { id: result.user.id, email: result.user.email } } as const) : result;
+}
+
+export async function apiLogin(
+  email: string,
+  password: string,
+  ctx: RequestContext,
+): Promise<SignedIn | ChallengeIssued | Failure> {
+  // No device cookie here: a program counts against the account's budget for unknown browsers.
+  const result = await passwordSignIn(email, password, ctx, null);
+  if (!result.ok) return result;
+  if (result.mfaRequired) {
+    return {
+      ok: true,
+      challengeToken: await createChallenge({ userId: result.userId, remember: true }, ctx),
+    };
+  }
+  return signedIn(
+    result.userId,
+    email,
+    await startApiSession(result.userId, ctx, false, { method: 'password' }),
+  );
+}
+
+export async function apiVerifySecondStep(
+  challengeToken: string,
+  code: string,
+  ctx: RequestContext,
+): Promise<SignedIn | Failure> {
+  // One field for both kinds: the shapes cannot be confused (6 digits; 10 letters and digits).
+  const method = normalizeTotpCode(code) ? 'totp' : 'backup';
+  const result = await verifySecondStep(challengeToken, method, code, ctx);
+  if (!result.ok) return result;
+  const tokens = await startApiSession(result.userId, ctx, true, { method });
+  return signedIn(result.userId, await findEmailById(result.userId), tokens);
+}
+
+export async function apiRefresh(refreshToken: string, ctx: RequestContext) {
+  const result = await refreshApiSession(refreshToken, ctx);
+  if (!result.ok) return result;
+  return signedIn(result.userId, await findEmailById(result.userId), result.tokens);
+}
+
+function signedIn(userId: string, email: string | null, tokens: TokenPair): SignedIn {
+  const { accessToken, refreshToken, tokenType, expiresIn } = tokens;
+  return {
+    ok: true,
+    tokens: { accessToken, refreshToken, tokenType, expiresIn, user: { id: userId, email: email ?? '' } },
+  };
+}
