@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test';
 import { totpCode } from './totp';
 
 /** Reusable steps for QA scripts: locators are the contract's accessible names only. */
@@ -145,3 +145,50 @@ export async function awayFromWindowEnd(): Promise<void> {
   const untilEnd = windowMs - (Date.now() % windowMs);
   if (untilEnd < 90_000) await new Promise((r) => setTimeout(r, untilEnd + 1_000));
 }
+
+/** Tokens from /api/v1 (access token for `Authorization: Bearer …`, refresh token to rotate). */
+export type ApiTokens = { accessToken: string; refreshToken: string; tokenType: 'Bearer'; expiresIn: number };
+
+/**
+ * An account made through the API, no form involved: for tests whose subject is not
+ * registration. The same limits and password policy as the form.
+ */
+export async function apiRegister(
+  request: APIRequestContext,
+  tag = 'api',
+): Promise<{ id: string; email: string; password: string }> {
+  const email = uniqueEmail(tag);
+  const password = strongPassword();
+  const answer = await request.post('/api/v1/auth/register', { data: { email, password } });
+  expect(answer.status(), await answer.text()).toBe(201);
+  const { user } = await answer.json();
+  return { id: user.id, email, password };
+}
+
+/**
+ * Sign in through the API; with two-factor on, `secret` answers the second step with an
+ * authenticator code (a step after `lastStep`, as codes work once). Returns the tokens and the
+ * step it used.
+ */
+export async function apiSignIn(
+  request: APIRequestContext,
+  email: string,
+  password: string,
+  totp?: { secret: string; lastStep?: number },
+): Promise<ApiTokens & { step?: number }> {
+  const answer = await request.post('/api/v1/auth/login', { data: { email, password } });
+  expect(answer.status(), await answer.text()).toBe(200);
+  const body = await answer.json();
+  if (!body.mfaRequired) return body;
+  if (!totp) throw new Error(`${email} has two-factor on: pass its secret to apiSignIn`);
+  const { code, step } = await totpCode(totp.secret, totp.lastStep);
+  const verified = await request.post('/api/v1/auth/mfa/verify', {
+    data: { challengeToken: body.challengeToken, code },
+  });
+  expect(verified.status(), await verified.text()).toBe(200);
+  return { ...(await verified.json()), step };
+}
+
+export const bearer = (tokens: Pick<ApiTokens, 'accessToken'>) => ({
+  Authorization: `Bearer ${tokens.accessToken}`,
+});
