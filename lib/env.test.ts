@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEnv, signingKeyList } from './env';
 
@@ -180,4 +182,17 @@ describe('parseEnv', () => {
       expect(message).toContain('MFA_ENCRYPTION_KEY:');
     },
   );
+});
+
+describe('env() and the schema', () => {
+  it('reads every setting the schema declares (each is named one by one for the edge bundle)', () => {
+    const source = readFileSync(join(__dirname, 'env.ts'), 'utf8');
+    const declared = source.slice(
+      source.indexOf('const fields = z.object({'),
+      source.indexOf('function isOrigin'),
+    );
+    const names = [...declared.matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(15);
+    for (const name of names) expect(source, name).toContain(`${name}: process.env.${name},`);
+  });
 });

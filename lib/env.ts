@@ -191,6 +191,7 @@ export function env(): Env {
       PORT: process.env.PORT,
       SECURITY_CONTACT: process.env.SECURITY_CONTACT,
       SHUTDOWN_TIMEOUT_MS: process.env.SHUTDOWN_TIMEOUT_MS,
+      API_CORS_ORIGINS: process.env.API_CORS_ORIGINS,
     });
     // The mail transport is decided at start-up too (instrumentation calls env()), so a
     // production server that would keep reset links in a local outbox does not start at all.
