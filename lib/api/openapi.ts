@@ -2,6 +2,7 @@ import 'server-only';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { env } from '@/lib/env';
 import { apiSessionIdSchema, errorBodySchema } from '@/lib/validation/api';
+import { z as zod } from '@/lib/validation/zod';
 import { type Operation, operations } from './operations';
 
 /**
@@ -21,6 +22,18 @@ function build() {
   for (const operation of Object.values(operations) as Operation[]) {
     paths[operation.path] = { ...paths[operation.path], [operation.method]: describe(operation) };
   }
+  paths['/.well-known/jwks.json'] = {
+    get: {
+      summary: 'The public keys (ES256, with kid) that verify access tokens; cacheable 5 minutes',
+      security: [],
+      responses: {
+        '200': { description: 'A JSON Web Key Set', content: { 'application/json': { schema: jwksSchema } } },
+      },
+    },
+  };
+  paths['/api/v1/openapi.json'] = {
+    get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
+  };
   const { APP_URL, APP_NAME } = env();
   return createDocument({
     openapi: '3.1.0',
@@ -38,6 +51,26 @@ function build() {
   });
 }
 
+/** What any operation may answer when the fault is ours. */
+const FAULTS = {
+  500: 'server_error: a fault on our side (nothing secret in the answer)',
+  503: 'service_unavailable: the database is unreachable; Retry-After says when to try again',
+};
+
+const jwksSchema = zod.object({
+  keys: zod.array(
+    zod.object({
+      kty: zod.literal('EC'),
+      crv: zod.literal('P-256'),
+      x: zod.string(),
+      y: zod.string(),
+      kid: zod.string(),
+      alg: zod.literal('ES256'),
+      use: zod.literal('sig'),
+    }),
+  ),
+});
+
 function describe(operation: Operation): ZodOpenApiOperationObject {
   const responses: ZodOpenApiOperationObject['responses'] = {
     [operation.ok.status]: {
@@ -52,6 +85,12 @@ function describe(operation: Operation): ZodOpenApiOperationObject {
       ...(status === '429'
         ? { headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } } }
         : {}),
+    };
+  }
+  for (const [status, description] of Object.entries(FAULTS)) {
+    responses[status as `5${string}`] = {
+      description,
+      content: { 'application/json': { schema: errorBodySchema } },
     };
   }
   return {

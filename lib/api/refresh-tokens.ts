@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { recordEvent } from '@/lib/audit';
 import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import { db } from '@/lib/db/client';
-import { refreshTokens, sessions } from '@/lib/db/schema';
+import { refreshTokens, sessions, totpFactors, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
 
 /**
@@ -22,12 +22,19 @@ export type RotateResult =
   | {
       ok: true;
       refreshToken: string;
-      session: { id: string; userId: string; mfaVerified: boolean };
+      session: { id: string; userId: string; email: string; mfaVerified: boolean };
     }
   /** Never issued, expired, or its session is over. */
   | { ok: false; kind: 'invalid' }
   /** Used before: the session it belonged to is now over. */
   | { ok: false; kind: 'reused' };
+
+/**
+ * Used tokens kept per session for recognising a second use. Older ones are deleted as new ones
+ * are made, so a session's rows stay bounded however long it lives: replaying a token that many
+ * generations old is answered `invalid` (it fails all the same) rather than ending the session.
+ */
+const USED_KEPT = 20;
 
 /** A new refresh token and the hash its row is stored under. */
 export function newRefreshToken(): { token: string; id: string } {
@@ -43,31 +50,48 @@ export async function rotateRefreshToken(token: unknown, ctx: RequestContext): P
   const database = await db();
   // Spend the old one, only while unused, unexpired and its session live; the new one ends when
   // the session does. One statement: there is never a spent token without its successor.
+  // Spend the old one, only while unused, unexpired and its session live (not revoked, not
+  // expired, an API session, past the second factor if the account has one on: the rule of
+  // validateSessionId); the new one ends when the session does; the account's address comes
+  // along, so nothing that could fail is left between this commit and the answer. One statement:
+  // there is never a spent token without its successor.
   const rows = await database.execute(sql`
     with spent as (
       update ${refreshTokens} set used_at = ${now}::timestamptz
       where id = ${oldId} and used_at is null and expires_at > ${now}::timestamptz
         and session_id in (
-          select id from ${sessions}
-          where revoked_at is null and expires_at > ${now}::timestamptz and client = 'api'
+          select s.id from ${sessions} s
+          where s.revoked_at is null and s.expires_at > ${now}::timestamptz and s.client = 'api'
+            and (s.mfa_verified or not exists (
+              select 1 from ${totpFactors} f where f.user_id = s.user_id and f.enabled_at is not null
+            ))
         )
       returning session_id
     ),
     live as (
-      select s.id, s.user_id, s.mfa_verified, s.expires_at from ${sessions} s join spent on s.id = spent.session_id
+      select s.id, s.user_id, s.mfa_verified, s.expires_at, u.email
+      from ${sessions} s join spent on s.id = spent.session_id join ${users} u on u.id = s.user_id
     ),
     fresh as (
       insert into ${refreshTokens} (id, session_id, created_at, expires_at)
       select ${next.id}, live.id, ${now}::timestamptz, live.expires_at from live
       returning id
+    ),
+    pruned as (
+      delete from ${refreshTokens} where id in (
+        select r.id from ${refreshTokens} r join live on r.session_id = live.id
+        where r.used_at is not null
+        order by r.used_at desc offset ${USED_KEPT}
+      )
+      returning id
     )
-    select live.id, live.user_id, live.mfa_verified from live where exists (select 1 from fresh)`);
-  const [row] = rowsOf<{ id: string; user_id: string; mfa_verified: boolean }>(rows);
+    select live.id, live.user_id, live.mfa_verified, live.email from live where exists (select 1 from fresh)`);
+  const [row] = rowsOf<{ id: string; user_id: string; mfa_verified: boolean; email: string }>(rows);
   if (row) {
     return {
       ok: true,
       refreshToken: next.token,
-      session: { id: row.id, userId: row.user_id, mfaVerified: row.mfa_verified },
+      session: { id: row.id, userId: row.user_id, email: row.email, mfaVerified: row.mfa_verified },
     };
   }
   return (await endSessionOfReusedToken(oldId, now, ctx))
@@ -90,10 +114,11 @@ async function endSessionOfReusedToken(oldId: string, now: string, ctx: RequestC
       where id in (select session_id from hit) and revoked_at is null
       returning id
     )
-    select s.user_id, exists (select 1 from ended) as ended
+    select s.user_id, exists (select 1 from ended) as ended, s.expires_at > ${now}::timestamptz as unexpired
     from ${sessions} s where s.id in (select session_id from hit)`);
-  const [row] = rowsOf<{ user_id: string; ended: boolean }>(rows);
-  if (!row) return false;
+  const [row] = rowsOf<{ user_id: string; ended: boolean; unexpired: boolean }>(rows);
+  // A session that ran out is over whatever its tokens say: nothing to end, nothing to report.
+  if (!row?.unexpired) return false;
   // Only when it ended a live session: replaying a token of a session already over changes
   // nothing, and must not let anyone holding an old token write into the owner's history at will.
   if (row.ended) {

@@ -29,7 +29,8 @@ export type Reply = { status: 200 | 201; body: unknown } | { status: 204 };
 
 /** Bodies are small: credentials, a code, a token. */
 const MAX_BODY_BYTES = 16 * 1024;
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+// The scheme is case-insensitive (RFC 9110 §11.1).
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
 
 export function apiRoute<S extends z.ZodType | undefined, A extends boolean>(
   operation: Operation<S, A>,
@@ -80,8 +81,13 @@ function corsHeaders(request: Request): Record<string, string> {
   const origin = request.headers.get('origin');
   // Vary: Origin whatever the answer, so no cache hands one origin's answer to another.
   if (!origin || !env().API_CORS_ORIGINS.includes(origin)) return { Vary: 'Origin' };
-  // No Allow-Credentials: the API takes bearer tokens only, never cookies.
-  return { Vary: 'Origin', 'Access-Control-Allow-Origin': origin };
+  // No Allow-Credentials: the API takes bearer tokens only, never cookies. The two headers a
+  // client needs to act on a refusal are not among those browsers expose by default.
+  return {
+    Vary: 'Origin',
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Expose-Headers': 'Retry-After, WWW-Authenticate',
+  };
 }
 
 function requestContextOf(request: Request): RequestContext {

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { AuditDetail } from '@/lib/audit';
 import { createSession } from '@/lib/auth/sessions';
+import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import type { RequestContext } from '@/lib/http/request-context';
 import { type Amr, issueAccessToken } from './access-token';
 import { newRefreshToken, type RotateResult, rotateRefreshToken } from './refresh-tokens';
@@ -29,7 +30,11 @@ async function pair(
   return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
 }
 
-/** A new API session (30 days, like "Remember me") with its first refresh token, in one statement. */
+/**
+ * A new API session (30 days, like "Remember me") with its first refresh token, in one statement.
+ * The access token is signed first (the session's id is the hash of a token drawn here): nothing
+ * can fail after the session exists, so no live session is left that nobody holds.
+ */
 export async function startApiSession(
   userId: string,
   ctx: RequestContext,
@@ -37,27 +42,28 @@ export async function startApiSession(
   /** The sign-in's audit detail; none when a session only continues under new credentials. */
   signIn?: AuditDetail,
 ): Promise<TokenPair & { sessionId: string }> {
+  const token = randomToken();
+  const sessionId = hashToken(token);
   const refresh = newRefreshToken();
-  const { id } = await createSession(
-    userId,
-    true,
-    ctx,
-    mfaVerified,
-    signIn && { ...signIn, client: 'api' },
-    undefined,
-    {
-      refreshTokenId: refresh.id,
-    },
-  );
-  return { ...(await pair(userId, id, mfaVerified, refresh.token)), sessionId: id };
+  const tokens = await pair(userId, sessionId, mfaVerified, refresh.token);
+  await createSession(userId, true, ctx, mfaVerified, signIn && { ...signIn, client: 'api' }, token, {
+    refreshTokenId: refresh.id,
+  });
+  return { ...tokens, sessionId };
 }
 
 export async function refreshApiSession(
   refreshToken: string,
   ctx: RequestContext,
-): Promise<{ ok: true; tokens: TokenPair; userId: string } | Exclude<RotateResult, { ok: true }>> {
+): Promise<
+  { ok: true; tokens: TokenPair; user: { id: string; email: string } } | Exclude<RotateResult, { ok: true }>
+> {
   const rotated = await rotateRefreshToken(refreshToken, ctx);
   if (!rotated.ok) return rotated;
-  const { id, userId, mfaVerified } = rotated.session;
-  return { ok: true, tokens: await pair(userId, id, mfaVerified, rotated.refreshToken), userId };
+  const { id, userId, email, mfaVerified } = rotated.session;
+  return {
+    ok: true,
+    tokens: await pair(userId, id, mfaVerified, rotated.refreshToken),
+    user: { id: userId, email },
+  };
 }

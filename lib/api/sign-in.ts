@@ -1,12 +1,15 @@
 import 'server-only';
+import { sendVerificationEmail } from '@/lib/auth/email-verification';
 import { passwordSignIn } from '@/lib/auth/login';
 import { registerUser } from '@/lib/auth/register';
 import { verifySecondStep } from '@/lib/auth/second-step';
 import { findEmailById } from '@/lib/db/users';
 import type { Failure } from '@/lib/failure';
+import { ipBucket } from '@/lib/http/ip-bucket';
 import type { RequestContext } from '@/lib/http/request-context';
 import { createChallenge } from '@/lib/mfa/challenge';
 import { normalizeTotpCode } from '@/lib/mfa/code-shapes';
+import { guarded } from '@/lib/rate-limit';
 import { refreshApiSession, startApiSession, type TokenPair } from './sessions';
 
 /**
@@ -19,9 +22,16 @@ export type User = { id: string; email: string };
 export type SignedIn = { ok: true; tokens: TokenPair & { user: User } };
 export type ChallengeIssued = { ok: true; challengeToken: string };
 
+/** Like the web's registration: the account, and a link to verify its address. */
 export async function apiRegister(email: string, password: string, ctx: RequestContext) {
   const result = await registerUser(email, password, ctx);
-  return result.ok ? ({ ok: true, user: { id: result.user.id, email: result.user.email } } as const) : result;
+  if (!result.ok) return result;
+  try {
+    await sendVerificationEmail(result.user, ctx);
+  } catch {
+    // Logged by the mail layer; the account exists, and the web's dashboard offers to send it again.
+  }
+  return { ok: true, user: { id: result.user.id, email: result.user.email } } as const;
 }
 
 export async function apiLogin(
@@ -54,14 +64,20 @@ export async function apiVerifySecondStep(
   const method = normalizeTotpCode(code) ? 'totp' : 'backup';
   const result = await verifySecondStep(challengeToken, method, code, ctx);
   if (!result.ok) return result;
-  const tokens = await startApiSession(result.userId, ctx, true, { method });
-  return signedIn(result.userId, await findEmailById(result.userId), tokens);
+  // Read before the session starts: nothing that can fail comes after it.
+  const email = await findEmailById(result.userId);
+  return signedIn(result.userId, email, await startApiSession(result.userId, ctx, true, { method }));
 }
 
+/** Every refresh counts against the IP's budget, whatever its outcome. */
 export async function apiRefresh(refreshToken: string, ctx: RequestContext) {
-  const result = await refreshApiSession(refreshToken, ctx);
+  const result = await guarded(
+    { name: 'apiRefreshIp', id: ipBucket(ctx.ip) },
+    () => refreshApiSession(refreshToken, ctx),
+    () => true,
+  );
   if (!result.ok) return result;
-  return signedIn(result.userId, await findEmailById(result.userId), result.tokens);
+  return signedIn(result.user.id, result.user.email, result.tokens);
 }
 
 function signedIn(userId: string, email: string | null, tokens: TokenPair): SignedIn {

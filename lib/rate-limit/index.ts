@@ -66,6 +66,12 @@ export const LIMITS = {
   securityNoticeUnverified: { tokens: 1, window: '24 h' },
   /** Address changes asked for per user (each sends a mail to an address of their choosing). */
   emailChange: { tokens: 3, window: '1 h' },
+  /**
+   * API token refreshes per IP, every one counted: each writes a row and signs a token. A
+   * program refreshes about once an hour (access tokens last 1 hour), so this is room for a few
+   * hundred programs behind one address, not for a loop.
+   */
+  apiRefreshIp: { tokens: 300, window: '15 m' },
 } as const satisfies Record<
   string,
   { tokens: number; window: `${number} ${'s' | 'm' | 'h'}`; lockMs?: number }

@@ -1,4 +1,5 @@
 import { messages } from '@/lib/messages';
+import { PASSWORD_MAX, PASSWORD_MIN } from '@/lib/password-limits';
 import { currentPasswordField, emailField, newPasswordField } from './fields';
 import { anyCodeField, enableSchema, revokeSessionSchema, startSetupSchema, stepUpSchema } from './mfa';
 import { z } from './zod';
@@ -14,8 +15,16 @@ const opaqueToken = z
   .max(128)
   .meta({ description: 'An opaque token, exactly as it was received' });
 
-export const apiRegisterSchema = z.object({ email: emailField, password: newPasswordField });
-export const apiLoginSchema = z.object({ email: emailField, password: currentPasswordField });
+export const apiRegisterSchema = z.object({
+  email: emailField.meta({ format: 'email' }),
+  password: newPasswordField.meta({
+    description: `${PASSWORD_MIN}–${PASSWORD_MAX} characters after NFKC; refused when weak, common, repetitive or sequential, or when it contains the address or the app's name (fields.password says why)`,
+  }),
+});
+export const apiLoginSchema = z.object({
+  email: emailField.meta({ format: 'email' }),
+  password: currentPasswordField,
+});
 export const apiMfaVerifySchema = z.object({
   challengeToken: opaqueToken,
   code: anyCodeField.meta({ description: 'A 6-digit authenticator code, or one of the backup codes' }),

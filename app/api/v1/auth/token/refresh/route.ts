@@ -1,4 +1,4 @@
-import { ApiError } from '@/lib/api/errors';
+import { ApiError, failureError } from '@/lib/api/errors';
 import { operations } from '@/lib/api/operations';
 import { apiPreflight, apiRoute } from '@/lib/api/route';
 import { apiRefresh } from '@/lib/api/sign-in';
@@ -6,6 +6,7 @@ import { apiRefresh } from '@/lib/api/sign-in';
 export const POST = apiRoute(operations.refresh, async ({ body, ctx }) => {
   const result = await apiRefresh(body.refreshToken, ctx);
   if (result.ok) return { status: 200, body: result.tokens };
+  if (result.kind === 'rate_limited') throw failureError(result);
   throw result.kind === 'reused'
     ? new ApiError(
         401,
