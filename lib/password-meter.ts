@@ -25,11 +25,20 @@ export type Meter = {
  */
 const OPTIONS = { maxLength: 64, l33tMaxSubstitutions: 10 };
 
-let loading: Promise<Meter> | undefined;
-let loaded: Meter | undefined;
+/**
+ * One per process, not per bundle: Next.js builds the server's route handlers apart from its
+ * pages and actions, so this module exists twice on the server, and each copy building its own
+ * dictionaries cost about 38 MB more once /api/v1 judged a password (the bench's RSS). The slot
+ * on globalThis lets the second copy use the first's meter without loading its own chunks.
+ */
+type Slot = { loading?: Promise<Meter>; loaded?: Meter };
+const SLOT = Symbol.for('latchkey.password-meter');
+const shared = globalThis as { [SLOT]?: Slot };
+shared[SLOT] ??= {};
+const slot: Slot = shared[SLOT];
 
 export function loadMeter(): Promise<Meter> {
-  loading ??= Promise.all([
+  slot.loading ??= Promise.all([
     import('@zxcvbn-ts/core'),
     import('@zxcvbn-ts/language-common'),
     import('@zxcvbn-ts/language-en'),
@@ -40,7 +49,7 @@ export function loadMeter(): Promise<Meter> {
       dictionary: { ...common.dictionary, ...en.dictionary },
       graphs: common.adjacencyGraphs,
     });
-    loaded = {
+    const meter: Meter = {
       estimate(password, userInputs) {
         const result = zxcvbn.check(password, userInputs);
         const inputsMatched = result.sequence
@@ -50,16 +59,17 @@ export function loadMeter(): Promise<Meter> {
       },
       common: new Set(common.dictionary['passwords-common'].slice(0, 10_000)),
     };
-    return loaded;
+    slot.loaded = meter;
+    return meter;
   });
   // A chunk the network dropped is not remembered: the next call tries again.
-  loading.catch(() => {
-    loading = undefined;
+  slot.loading.catch(() => {
+    slot.loading = undefined;
   });
-  return loading;
+  return slot.loading;
 }
 
 /** The meter if it has loaded, so a component can render it without waiting. */
 export function loadedMeter(): Meter | undefined {
-  return loaded;
+  return slot.loaded;
 }
