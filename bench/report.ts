@@ -1,11 +1,11 @@
 // One configuration's section of the `npm run bench` report: the raw figures, each next to its
 // baseline from the same run, then what its servers logged (repeated lines once, with a count).
+import { ARGON2_LABEL } from './argon2';
 import { headline } from './goals';
+import { CONCURRENCY } from './load';
 import {
-  ARGON2_LABEL,
   BACKUP_PAIRS,
   BACKUP_SAMPLES_PER_ACCOUNT,
-  CONCURRENCY,
   type Figures,
   FLOOR_ROUTE,
   RESET_ROUNDS,
