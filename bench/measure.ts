@@ -2,8 +2,9 @@
 // start to end against production servers of its own: what the session check costs a protected
 // page, whether a signed-out session's copied cookie is refused at once, what a password sign-in
 // and the second step (backup code, authenticator code) cost next to an argon2id verification in
-// this process, reset-request timing, and the server's memory at the end. Every sample is a
-// checked success (status and marker); anything else throws, and the configuration has no figures.
+// this process, reset-request timing, the JSON API's (bench/api.ts), and the server's memory at
+// the end. Every sample is a checked success (status and marker); anything else throws, and the
+// configuration has no figures.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
@@ -15,6 +16,7 @@ import {
   signInWithTotp,
 } from './accounts';
 import { RunAddresses } from './addresses';
+import { type ApiFigures, measureApi } from './api';
 import { argon2Beside } from './argon2';
 import { actionFormFields, CookieJar, expectSignedIn, formData, SESSION_COOKIE, submitAction } from './forms';
 import { type Load, load, type Page } from './load';
@@ -89,6 +91,8 @@ export type Figures = {
   backup: { unused: number; ms: number }[];
   totpMs: number[];
   reset: ResetReplies;
+  /** The JSON API for programs (/api/v1): sign-in, second step, refresh, bearer check. */
+  api: ApiFigures;
   /** Same instance first; then across instances, when there are two. */
   revocation: RevocationCheck[];
   /** VmRSS of each server process at the end, in kB (instance A first). */
@@ -319,6 +323,10 @@ async function measureOn(baseUrl: string, from: string, addresses: RunAddresses)
     checkAt: baseUrl,
   });
 
+  // The API for programs, from a client address of its own (its per-IP budgets are its own);
+  // the two-factor accounts' authenticator codes of the web's second step are a minute old by now.
+  const api = await measureApi(baseUrl, addresses.next(), argon2, backupAccounts);
+
   return {
     figures: {
       pages: [
@@ -332,6 +340,7 @@ async function measureOn(baseUrl: string, from: string, addresses: RunAddresses)
       backup,
       totpMs,
       reset,
+      api,
     },
     sameInstance,
     signIn,
