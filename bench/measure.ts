@@ -97,6 +97,11 @@ export type Figures = {
   revocation: RevocationCheck[];
   /** VmRSS of each server process at the end, in kB (instance A first). */
   rssKb: { label: string; kb: number }[];
+  /**
+   * The measured server's VmRSS right before the API figures, in kB: what the web figures left
+   * (the end's reading before the API was part of the bench), so the API part's share shows.
+   */
+  rssBeforeApiKb: number;
   logs: { label: string; log: string }[];
 };
 
@@ -149,7 +154,9 @@ export async function measure(
   };
   try {
     const a = await start(configuration.twoInstances ? 'instance A' : 'server', { port });
-    const { figures, sameInstance, signIn } = await measureOn(a.baseUrl, from, addresses);
+    const { figures, sameInstance, signIn } = await measureOn(a.baseUrl, from, addresses, () =>
+      residentKb(a.pid),
+    );
     const revocation = [sameInstance];
     if (configuration.twoInstances) {
       const b = await start('instance B', {});
@@ -190,7 +197,13 @@ type OneServer = {
 };
 
 /** Everything measured on one server, in this order, each part sequential unless it says so. */
-async function measureOn(baseUrl: string, from: string, addresses: RunAddresses): Promise<OneServer> {
+async function measureOn(
+  baseUrl: string,
+  from: string,
+  addresses: RunAddresses,
+  /** The server's VmRSS now, in kB. */
+  rssKb: () => number,
+): Promise<OneServer> {
   // Accounts through the real registration form; and accounts with two-factor on (enrolled on
   // /settings/security).
   const signInAccounts: Account[] = [];
@@ -325,6 +338,7 @@ async function measureOn(baseUrl: string, from: string, addresses: RunAddresses)
 
   // The API for programs, from a client address of its own (its per-IP budgets are its own);
   // the two-factor accounts' authenticator codes of the web's second step are a minute old by now.
+  const rssBeforeApiKb = rssKb();
   const api = await measureApi(baseUrl, addresses.next(), argon2, backupAccounts);
 
   return {
@@ -341,6 +355,7 @@ async function measureOn(baseUrl: string, from: string, addresses: RunAddresses)
       totpMs,
       reset,
       api,
+      rssBeforeApiKb,
     },
     sameInstance,
     signIn,

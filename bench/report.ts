@@ -143,6 +143,10 @@ export function printSection(f: Figures, say: (line?: string) => void): void {
 
   say();
   for (const { label, kb } of f.rssKb) line(`${label} RSS at the end (VmRSS)`, `${fmt(kb / 1024)} MiB`);
+  line(
+    `  ${f.rssKb[0]?.label ?? 'server'} RSS before the API figures`,
+    `${fmt(f.rssBeforeApiKb / 1024)} MiB (after the pages and the web's figures)`,
+  );
   for (const { label, log } of f.logs) say(logSummary(label, log));
 }
 
