@@ -2,11 +2,11 @@
 // start to end against production servers of its own: what the session check costs a protected
 // page, whether a signed-out session's copied cookie is refused at once, what a password sign-in
 // and the second step (backup code, authenticator code) cost next to an argon2id verification in
-// this process, reset-request timing, and the server's memory at the end. Every sample is a
-// checked success (status and marker); anything else throws, and the configuration has no figures.
+// this process, reset-request timing, the JSON API's (bench/api.ts), and the server's memory at
+// the end. Every sample is a checked success (status and marker); anything else throws, and the
+// configuration has no figures.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { hash, verify } from '@node-rs/argon2';
 import {
   type Account,
   type MfaAccount,
@@ -16,13 +16,15 @@ import {
   signInWithTotp,
 } from './accounts';
 import { RunAddresses } from './addresses';
+import { type ApiFigures, measureApi } from './api';
+import { argon2Beside } from './argon2';
 import { actionFormFields, CookieJar, expectSignedIn, formData, SESSION_COOKIE, submitAction } from './forms';
+import { type Load, load, type Page } from './load';
 import { REQUESTS_PER_ADDRESS, type ResetReplies, resetRequests } from './reset';
 import { copiedCookieCheck, type RevocationCheck } from './revocation';
 import { type BenchServer, freePort, newSigningKey, startServer } from './server';
 import { timed } from './stats';
 
-export const CONCURRENCY = 8;
 export const WARMUP_MS = 3000;
 /** Page rounds: each round measures both pages, alternating which goes first (A B, B A, …). */
 export const ROUNDS = 5;
@@ -37,7 +39,6 @@ export const FLOOR_ROUTE = '/bench/sign-in';
  * all 43 and keep the dashboard's cookie alive.
  */
 const SIGN_IN_ACCOUNTS = 4;
-const ARGON2_WARMUP = 3;
 const ARGON2_HASHES = 10;
 /**
  * Second step: backup codes are single use (10 per enrollment, each sample uses one at random),
@@ -52,9 +53,6 @@ const ARGON2_HASHES = 10;
 export const BACKUP_PAIRS = 4;
 export const BACKUP_SAMPLES_PER_ACCOUNT = 5;
 const BACKUP_WARMUP = { many: 1, few: 5 };
-/** lib/auth/password.ts: OWASP's argon2id minimum. `2` is Algorithm.Argon2id (a const enum). */
-const ARGON2_PARAMS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-export const ARGON2_LABEL = 'm=19456, t=2, p=1';
 /** Reset requests: rounds of one known and one unknown address, after a warm-up. */
 export const RESET_ROUNDS = 48;
 const RESET_WARMUP_ROUNDS = 2;
@@ -70,16 +68,6 @@ export type Configuration = {
   env: Record<string, string>;
   /** Also start a second instance on the same database and store, for revocation across them. */
   twoInstances: boolean;
-};
-
-type Page = { label: string; path: string; headers: Record<string, string>; marker: string };
-
-export type Load = {
-  requests: number;
-  seconds: number;
-  perSecond: number;
-  bytes: number;
-  latencies: number[];
 };
 
 export type Figures = {
@@ -103,10 +91,17 @@ export type Figures = {
   backup: { unused: number; ms: number }[];
   totpMs: number[];
   reset: ResetReplies;
+  /** The JSON API for programs (/api/v1): sign-in, second step, refresh, bearer check. */
+  api: ApiFigures;
   /** Same instance first; then across instances, when there are two. */
   revocation: RevocationCheck[];
   /** VmRSS of each server process at the end, in kB (instance A first). */
   rssKb: { label: string; kb: number }[];
+  /**
+   * The measured server's VmRSS right before the API figures, in kB: what the web figures left
+   * (the end's reading before the API was part of the bench), so the API part's share shows.
+   */
+  rssBeforeApiKb: number;
   logs: { label: string; log: string }[];
 };
 
@@ -122,32 +117,6 @@ export class MeasureFailed extends Error {
     const frames = cause instanceof Error ? cause.stack?.split('\n').slice(1) : undefined;
     if (frames) this.stack = [`MeasureFailed: ${this.message}`, ...frames].join('\n');
   }
-}
-
-/** `CONCURRENCY` clients requesting `page` back to back for `ms`; every answer must be 200 and the page. */
-async function load(baseUrl: string, page: Page, ms: number): Promise<Load> {
-  const latencies: number[] = [];
-  let bytes = 0;
-  const start = performance.now();
-  const end = start + ms;
-  const client = async () => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      const response = await fetch(`${baseUrl}${page.path}`, { headers: page.headers, redirect: 'manual' });
-      const body = await response.text();
-      latencies.push(performance.now() - t0);
-      if (response.status !== 200 || !body.includes(page.marker)) {
-        throw new Error(
-          `GET ${page.path} answered ${response.status}${response.headers.get('location') ? ` to ${response.headers.get('location')}` : ''}` +
-            `${response.status === 200 ? ` without "${page.marker}"` : ''}`,
-        );
-      }
-      bytes = body.length;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, client));
-  const seconds = (performance.now() - start) / 1000;
-  return { requests: latencies.length, seconds, perSecond: latencies.length / seconds, bytes, latencies };
 }
 
 /** The process's resident memory now (VmRSS of /proc/PID/status), in kB. */
@@ -185,7 +154,9 @@ export async function measure(
   };
   try {
     const a = await start(configuration.twoInstances ? 'instance A' : 'server', { port });
-    const { figures, sameInstance, signIn } = await measureOn(a.baseUrl, from, addresses);
+    const { figures, sameInstance, signIn } = await measureOn(a.baseUrl, from, addresses, () =>
+      residentKb(a.pid),
+    );
     const revocation = [sameInstance];
     if (configuration.twoInstances) {
       const b = await start('instance B', {});
@@ -226,7 +197,13 @@ type OneServer = {
 };
 
 /** Everything measured on one server, in this order, each part sequential unless it says so. */
-async function measureOn(baseUrl: string, from: string, addresses: RunAddresses): Promise<OneServer> {
+async function measureOn(
+  baseUrl: string,
+  from: string,
+  addresses: RunAddresses,
+  /** The server's VmRSS now, in kB. */
+  rssKb: () => number,
+): Promise<OneServer> {
   // Accounts through the real registration form; and accounts with two-factor on (enrolled on
   // /settings/security).
   const signInAccounts: Account[] = [];
@@ -359,6 +336,11 @@ async function measureOn(baseUrl: string, from: string, addresses: RunAddresses)
     checkAt: baseUrl,
   });
 
+  // The API for programs, from a client address of its own (its per-IP budgets are its own);
+  // the two-factor accounts' authenticator codes of the web's second step are a minute old by now.
+  const rssBeforeApiKb = rssKb();
+  const api = await measureApi(baseUrl, addresses.next(), argon2, backupAccounts);
+
   return {
     figures: {
       pages: [
@@ -372,39 +354,11 @@ async function measureOn(baseUrl: string, from: string, addresses: RunAddresses)
       backup,
       totpMs,
       reset,
+      api,
+      rssBeforeApiKb,
     },
     sameInstance,
     signIn,
-  };
-}
-
-/**
- * argon2id in this process with the app's parameters (lib/auth/password.ts), warmed up. `beside`
- * times `sample` and one verification right after each other, in turns first and second, so
- * whatever else the machine does at that moment (the cores are shared) weighs on both alike.
- */
-async function argon2Beside() {
-  const password = `${randomBytes(18).toString('base64url')}-Lk7`;
-  const stored = await hash(password, ARGON2_PARAMS);
-  const verifyOnce = () =>
-    timed(async () => {
-      if (!(await verify(stored, password))) throw new Error('argon2 verify rejected the right password');
-    });
-  for (let i = 0; i < ARGON2_WARMUP; i++) await verifyOnce();
-  return {
-    beside: async (i: number, sample: () => Promise<number>): Promise<{ ms: number; verifyMs: number }> => {
-      if (i % 2 === 0) {
-        const verifyMs = await verifyOnce();
-        return { ms: await sample(), verifyMs };
-      }
-      const ms = await sample();
-      return { ms, verifyMs: await verifyOnce() };
-    },
-    hashes: async (n: number): Promise<number[]> => {
-      const ms: number[] = [];
-      for (let i = 0; i < n; i++) ms.push(await timed(() => hash(password, ARGON2_PARAMS)));
-      return ms;
-    },
   };
 }
 

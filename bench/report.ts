@@ -1,11 +1,22 @@
 // One configuration's section of the `npm run bench` report: the raw figures, each next to its
 // baseline from the same run, then what its servers logged (repeated lines once, with a count).
-import { headline } from './goals';
 import {
-  ARGON2_LABEL,
+  API_ACCOUNTS,
+  API_SIGN_IN_WARMUP,
+  API_SIGN_INS,
+  BEARER_ROUND_MS,
+  BEARER_ROUNDS,
+  BEARER_WARMUP_MS,
+  HEALTH_ROUTE,
+  REFRESH_WARMUP,
+  REFRESHES,
+} from './api';
+import { ARGON2_LABEL } from './argon2';
+import { headline } from './goals';
+import { CONCURRENCY, type Load } from './load';
+import {
   BACKUP_PAIRS,
   BACKUP_SAMPLES_PER_ACCOUNT,
-  CONCURRENCY,
   type Figures,
   FLOOR_ROUTE,
   RESET_ROUNDS,
@@ -29,13 +40,7 @@ export function printSection(f: Figures, say: (line?: string) => void): void {
       `after ${WARMUP_MS / 1000} s warm-up; medians of the rounds`,
   );
   const rps = (i: 0 | 1) => median(f.pages[i].rounds.map((r) => r.perSecond));
-  for (const page of f.pages) {
-    line(
-      page.label,
-      `${fmt(median(page.rounds.map((r) => r.perSecond)))} req/s  (rounds: ${page.rounds.map((r) => fmt(r.perSecond, 0)).join(', ')}; ` +
-        `latency p50 ${fmt(median(page.rounds.flatMap((r) => r.latencies)))} ms; ${page.rounds[0]?.bytes ?? 0} bytes)`,
-    );
-  }
+  printLoads(f.pages, line);
   line(
     'ratio (with / without session check)',
     `${fmt(h.pageRatio, 2)} median of the rounds' ratios (${h.roundRatios.map((r) => fmt(r, 2)).join(', ')}); ` +
@@ -102,6 +107,9 @@ export function printSection(f: Figures, say: (line?: string) => void): void {
   line('ratio p50 second step (backup) / sign-in', `${fmt(h.backupP50 / h.signInP50, 2)}`);
 
   say();
+  printApi(f, line, say);
+
+  say();
   const { reset } = f;
   const resetMs = (isKnown: boolean) => reset.samples.filter((r) => r.known === isKnown).map((r) => r.ms);
   const knownP50 = median(resetMs(true));
@@ -135,5 +143,91 @@ export function printSection(f: Figures, say: (line?: string) => void): void {
 
   say();
   for (const { label, kb } of f.rssKb) line(`${label} RSS at the end (VmRSS)`, `${fmt(kb / 1024)} MiB`);
+  line(
+    `  ${f.rssKb[0]?.label ?? 'server'} RSS before the API figures`,
+    `${fmt(f.rssBeforeApiKb / 1024)} MiB (after the pages and the web's figures)`,
+  );
   for (const { label, log } of f.logs) say(logSummary(label, log));
+}
+
+/** The JSON API's figures (bench/api.ts), each next to its baseline; no goals (issue 13 sets none). */
+function printApi(
+  f: Figures,
+  line: (label: string, value: string) => void,
+  say: (line?: string) => void,
+): void {
+  const { api } = f;
+  const signInP50 = median(api.signInMs);
+  const verifyP50 = median(api.verifyMs);
+  const signInFloorP50 = median(api.signInFloorMs);
+  line(
+    'API sign-in (POST /api/v1/auth/login to tokens)',
+    `p50 ${fmt(signInP50)} ms / p95 ${fmt(percentile(api.signInMs, 95))} ms  (${API_SIGN_INS} sequential, ` +
+      `after ${API_SIGN_IN_WARMUP} warm-up; ${API_ACCOUNTS} accounts made with POST /api/v1/auth/register)`,
+  );
+  line(
+    `argon2id verify (${ARGON2_LABEL}), beside each`,
+    `p50 ${fmt(verifyP50)} ms / p95 ${fmt(percentile(api.verifyMs, 95))} ms  ` +
+      '(in the bench process, before or after each API sign-in in turn)',
+  );
+  line('ratio p50 API sign-in / argon2id verify', `${fmt(signInP50 / verifyP50, 2)}`);
+  line('API sign-in time outside argon2id (p50 difference)', `≈ ${fmt(signInP50 - verifyP50)} ms`);
+  line(
+    `route-handler floor (GET ${HEALTH_ROUTE})`,
+    `p50 ${fmt(signInFloorP50)} ms / p95 ${fmt(percentile(api.signInFloorMs, 95))} ms  (one after each API sign-in)`,
+  );
+  line('API sign-in beyond argon2id and the floor', `≈ ${fmt(signInP50 - verifyP50 - signInFloorP50)} ms`);
+  line(
+    'API second step, authenticator code (mfa/verify)',
+    `p50 ${fmt(median(api.totp.verifyMs))} ms / max ${fmt(Math.max(...api.totp.verifyMs))} ms  ` +
+      `(${api.totp.verifyMs.length} sequential, one per account; its password step to the challenge ` +
+      `p50 ${fmt(median(api.totp.loginMs))} ms)`,
+  );
+
+  say();
+  const refreshP50 = median(api.refreshMs);
+  const refreshFloorP50 = median(api.refreshFloorMs);
+  line(
+    'refresh (POST /api/v1/auth/token/refresh, new pair)',
+    `p50 ${fmt(refreshP50)} ms / p95 ${fmt(percentile(api.refreshMs, 95))} ms  ` +
+      `(${REFRESHES} sequential, each with the newest refresh token, after ${REFRESH_WARMUP} warm-up)`,
+  );
+  line(
+    `route-handler floor (GET ${HEALTH_ROUTE}), beside each`,
+    `p50 ${fmt(refreshFloorP50)} ms / p95 ${fmt(percentile(api.refreshFloorMs, 95))} ms  ` +
+      '(before or after each refresh in turn)',
+  );
+  line('refresh beyond the floor (p50 difference)', `≈ ${fmt(refreshP50 - refreshFloorP50)} ms`);
+
+  say();
+  say(
+    `  bearer check: ${CONCURRENCY} concurrent keep-alive clients, ${BEARER_ROUNDS} alternating rounds of ` +
+      `${BEARER_ROUND_MS / 1000} s per route after ${BEARER_WARMUP_MS / 1000} s warm-up; medians of the rounds`,
+  );
+  printLoads(api.bearer, line);
+  const [me, floor] = api.bearer;
+  const rps = (rounds: Load[]) => median(rounds.map((r) => r.perSecond));
+  const ratios = me.rounds.map((r, i) => r.perSecond / (floor.rounds[i]?.perSecond ?? Number.NaN));
+  line(
+    'ratio (/api/v1/me / floor)',
+    `${fmt(median(ratios), 2)} median of the rounds' ratios (${ratios.map((r) => fmt(r, 2)).join(', ')})`,
+  );
+  line(
+    'server time per bearer check',
+    `≈ ${fmt(1000 / rps(me.rounds) - 1000 / rps(floor.rounds), 2)} ms (1/rate /me minus 1/rate floor, at saturation)`,
+  );
+}
+
+/** One line per route measured under load: req/s (median of the rounds), each round, p50, size. */
+function printLoads(
+  routes: { label: string; rounds: Load[] }[],
+  line: (label: string, value: string) => void,
+): void {
+  for (const route of routes) {
+    line(
+      route.label,
+      `${fmt(median(route.rounds.map((r) => r.perSecond)))} req/s  (rounds: ${route.rounds.map((r) => fmt(r.perSecond, 0)).join(', ')}; ` +
+        `latency p50 ${fmt(median(route.rounds.flatMap((r) => r.latencies)))} ms; ${route.rounds[0]?.bytes ?? 0} bytes)`,
+    );
+  }
 }

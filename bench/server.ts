@@ -252,7 +252,11 @@ export function startCommand(): { env: Record<string, string>; nodeArgs: string[
   const match = /&&\s*((?:[A-Z_]+=\S+\s+)*)exec node((?:\s+--\S+)*)\s+server\.mjs$/.exec(pkg.scripts.start);
   if (!match) throw new Error(`package.json's start script has an unexpected shape: ${pkg.scripts.start}`);
   const env = Object.fromEntries(
-    (match[1] ?? '').trim().split(/\s+/).filter(Boolean).map((pair) => pair.split('=') as [string, string]),
+    (match[1] ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => pair.split('=') as [string, string]),
   );
   return { env, nodeArgs: (match[2] ?? '').trim().split(/\s+/).filter(Boolean) };
 }
