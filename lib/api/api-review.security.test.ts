@@ -39,12 +39,15 @@ async function signedIn() {
   return { ...tokens, user, sessionId: session?.id as string };
 }
 
-const refresh = (refreshToken: string, ip?: string) => call(refreshRoute.POST, { body: { refreshToken }, ip });
+const refresh = (refreshToken: string, ip?: string) =>
+  call(refreshRoute.POST, { body: { refreshToken }, ip });
 
 describe('found by review', () => {
   it('registration through the API mails the verification link, like the form', async () => {
     const email = uniqueEmail('api-register');
-    const answer = await call(registerRoute.POST, { body: { email, password: 'violet tractor umbrella 42' } });
+    const answer = await call(registerRoute.POST, {
+      body: { email, password: 'violet tractor umbrella 42' },
+    });
     expect(answer.status).toBe(201);
     const mail = (await listOutbox(outbox)).find((m) => m.to === email);
     expect(mail?.text).toContain('/verify-email/');
@@ -80,7 +83,10 @@ describe('found by review', () => {
       expect(next.status).toBe(200);
       token = (next.body as unknown as Tokens).refreshToken;
     }
-    const rows = await (await db()).select().from(refreshTokens).where(eq(refreshTokens.sessionId, s.sessionId));
+    const rows = await (await db())
+      .select()
+      .from(refreshTokens)
+      .where(eq(refreshTokens.sessionId, s.sessionId));
     expect(rows.length).toBeLessThanOrEqual(22);
     expect(rows.filter((r) => r.usedAt === null)).toHaveLength(1);
   });
