@@ -40,6 +40,23 @@ export type Probe = {
   body?: BodyInit;
 };
 
+/** /api/v1's routes (JSON bodies, bearer tokens). */
+const API_ROUTES = [
+  '/api/v1/auth/register',
+  '/api/v1/auth/login',
+  '/api/v1/auth/mfa/verify',
+  '/api/v1/auth/token/refresh',
+  '/api/v1/auth/logout',
+  '/api/v1/auth/logout-all',
+  '/api/v1/me',
+  '/api/v1/mfa/setup',
+  '/api/v1/mfa/enable',
+  '/api/v1/mfa/disable',
+  '/api/v1/sessions',
+  '/api/v1/sessions/[token]',
+];
+const API_FIELDS = ['email', 'password', 'code', 'challengeToken', 'refreshToken'];
+
 /** Routes a visitor can ask for, with `[token]` where a token goes, and a few that do not exist. */
 export const ROUTES: { pattern: string; query?: string[] }[] = [
   { pattern: '/', query: ['deleted'] },
@@ -59,6 +76,9 @@ export const ROUTES: { pattern: string; query?: string[] }[] = [
   { pattern: '/.well-known/security.txt' },
   { pattern: '/bench/dashboard' },
   { pattern: '/api/auth/[token]' },
+  { pattern: '/.well-known/jwks.json' },
+  { pattern: '/api/v1/openapi.json' },
+  ...API_ROUTES.map((pattern) => ({ pattern })),
   { pattern: '/_next/image', query: ['url', 'w', 'q'] },
   { pattern: '/_next/static/[token]' },
   { pattern: '/[token]' },
@@ -347,6 +367,48 @@ function routeProbe(rng: Rng, session: Session): Probe {
   };
 }
 
+/**
+ * A JSON body to an /api/v1 route: its own field names with garbage of every JSON type (and
+ * now and then a body that is not JSON, or not an object), with a garbage bearer token or none.
+ */
+function apiProbe(rng: Rng): Probe {
+  const path = fill(pick(rng, API_ROUTES), rng);
+  const value = (): unknown =>
+    pick(rng, [
+      () => textGarbage(rng),
+      () => Math.floor(rng() * 1e6),
+      () => rng() < 0.5,
+      () => null,
+      () => [textGarbage(rng)],
+      () => ({ nested: textGarbage(rng) }),
+    ])();
+  const fields: Record<string, unknown> = {};
+  for (const name of API_FIELDS) if (rng() < 0.6) fields[name] = value();
+  const body = pick(rng, [
+    () => JSON.stringify(fields),
+    () => JSON.stringify(fields),
+    () => JSON.stringify([fields]),
+    () => textGarbage(rng),
+    () => '{"email":',
+  ])();
+  const bearer: Record<string, string> =
+    rng() < 0.5
+      ? { authorization: `${pick(rng, ['Bearer', 'bearer', 'Basic', 'Bearer  '])} ${tokenGarbage(rng)}` }
+      : {};
+  const method =
+    rng() < 0.85 ? (path.endsWith('/me') || path.endsWith('/sessions') ? 'GET' : 'POST') : pick(rng, METHODS);
+  return {
+    cause: `${path.replace(/\/sessions\/.+$/, '/sessions/[id]')} (API)`,
+    kind: `${method} JSON${bearer.authorization ? ', garbage bearer' : ''}`,
+    wellFormed: true,
+    what: `${method} ${path.slice(0, 60)} ${body.slice(0, 40)}`,
+    method,
+    path,
+    headers: { 'content-type': 'application/json', ...bearer },
+    body: method === 'GET' || method === 'HEAD' ? undefined : body,
+  };
+}
+
 function hugeProbe(rng: Rng, targets: Target[]): Probe {
   const patterns = [...new Set(targets.map((t) => t.pattern))];
   const pattern = pick(rng, patterns);
@@ -381,7 +443,9 @@ export async function probe(i: number, targets: Target[], session: Session): Pro
         ? await actionProbe(rng, pick(rng, targets), session)
         : r < 0.68
           ? bogusActionProbe(rng, session)
-          : routeProbe(rng, session);
+          : r < 0.8
+            ? apiProbe(rng)
+            : routeProbe(rng, session);
   // A path that cannot be decoded fails before anything else looks at the request.
   return decodes(p.path) ? p : { ...p, kind: `${p.method}, a path that does not percent-decode` };
 }
