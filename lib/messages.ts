@@ -27,7 +27,9 @@ export const messages = {
   backupRequired: 'Enter one of your backup codes',
   backupFormat: 'A backup code has 10 letters and digits, like ABCDE-12345',
   anyCodeFormat: 'Enter a 6-digit authenticator code or a backup code',
-  invalidCode: 'Invalid code',
+  // A code that was right a moment ago is refused when it was already used: say how to go on.
+  invalidCode:
+    'Invalid code. Each code works only once: if you just used this one, wait for the next code in your app, or use another backup code.',
   stepUpFailed: 'The password or the code is not correct',
   challengeExpired: 'Your sign-in took too long. Please enter your email and password again.',
   challengeExhausted: 'Too many wrong codes. Please enter your email and password again.',
@@ -85,7 +87,7 @@ export const passwordReasons = {
 export type PasswordRefusal = keyof typeof passwordReasons;
 
 export function invalidCodeWithAttempts(attemptsLeft: number): string {
-  return `Invalid code. ${attemptsLeft} attempt${attemptsLeft === 1 ? '' : 's'} left before you must sign in again.`;
+  return `${messages.invalidCode} ${attemptsLeft} attempt${attemptsLeft === 1 ? '' : 's'} left before you must sign in again.`;
 }
 
 /** "Too many attempts", with when to try again, in whole minutes rounded up. */

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { DashboardView } from '../../(app)/dashboard/dashboard-view';
+import { SecurityCard } from '../../(app)/dashboard/security-card';
 import { VerifyBanner } from '../../(app)/dashboard/verify-banner';
 
 /**
@@ -18,6 +19,17 @@ export default function BenchDashboardPage() {
   // Bench-only switch, read here rather than through lib/env.ts: it is not an app setting, only
   // bench/run.ts sets it, and with it unset this route does not exist.
   if (process.env.LATCHKEY_BENCH !== '1') notFound();
-  // The bench's user has not verified its address, so the real page shows the banner too.
-  return <DashboardView email={BENCH_EMAIL} banner={<VerifyBanner email={BENCH_EMAIL} />} />;
+  // The bench's user has not verified its address and has two-factor off, so the real page shows
+  // the banner and the nudge too.
+  return (
+    <DashboardView
+      email={BENCH_EMAIL}
+      banner={
+        <>
+          <VerifyBanner email={BENCH_EMAIL} />
+          <SecurityCard mfaEnabled={false} backupCodesLeft={0} />
+        </>
+      }
+    />
+  );
 }

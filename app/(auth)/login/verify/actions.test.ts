@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readSessionCookie } from '@/lib/auth/auth.config';
 import { validateSession } from '@/lib/auth/sessions';
+import { messages } from '@/lib/messages';
 import { CHALLENGE_MAX_ATTEMPTS, createChallenge } from '@/lib/mfa/challenge';
 import { ctx, uniqueIp } from '@/tests/helpers';
 import { setupIntegration } from '@/tests/integration';
@@ -72,7 +73,7 @@ describe('the second step: each result becomes a redirect or a message', () => {
     const state = await verifyTotpAction({ ok: false }, formOf({ code: await wrongCode(user.secret) }));
     expect(state).toEqual({
       ok: false,
-      error: `Invalid code. ${CHALLENGE_MAX_ATTEMPTS - 1} attempts left before you must sign in again.`,
+      error: `${messages.invalidCode} ${CHALLENGE_MAX_ATTEMPTS - 1} attempts left before you must sign in again.`,
     });
     expect(changedCookies()).toEqual([]);
   });
