@@ -12,6 +12,7 @@ import { DataPanel } from './data-panel';
 import { DeleteAccountPanel } from './delete-account-panel';
 import { EmailPanel } from './email-panel';
 import { PasswordPanel } from './password-panel';
+import { SecuritySummary } from './security-summary';
 import { SessionsPanel } from './sessions-panel';
 import { TwoFactorPanel } from './two-factor-panel';
 
@@ -44,13 +45,22 @@ export default async function SecuritySettingsPage() {
           <SignOutButton />
         </nav>
       </section>
+      <SecuritySummary
+        mfaEnabled={status.enabled}
+        backupCodesLeft={status.backupCodesLeft}
+        emailVerified={session.emailVerified}
+        sessions={sessions.length}
+      />
       <TwoFactorPanel enabled={status.enabled} backupCodesLeft={status.backupCodesLeft} />
-      <EmailPanel verified={session.emailVerified} mfaEnabled={status.enabled} />
       <PasswordPanel email={session.email} appName={env().APP_NAME} />
-      <DataPanel />
-      <DeleteAccountPanel mfaEnabled={status.enabled} />
+      <EmailPanel verified={session.emailVerified} mfaEnabled={status.enabled} />
       <SessionsPanel sessions={sessions} currentId={session.id} />
       <ActivityPanel events={events} />
+      <DataPanel />
+      {/* Last and apart: the one change that cannot be undone. */}
+      <div className="danger-zone">
+        <DeleteAccountPanel mfaEnabled={status.enabled} />
+      </div>
     </div>
   );
 }
