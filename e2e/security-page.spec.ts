@@ -28,3 +28,56 @@ test('the security page opens with a summary, lets you jump between sections, an
   await expect(page).toHaveURL(/#sessions-title$/);
   await expect(page.getByRole('heading', { name: 'Where you’re signed in' })).toBeInViewport();
 });
+
+test.describe('set-up on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('offers the otpauth link, says what manual entry needs, and can be cancelled', async ({
+    page,
+    request,
+  }) => {
+    const account = await apiRegister(request, 'phone');
+    await page.goto('/login');
+    await fillSignIn(page, account.email, account.password);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.goto('/settings/security');
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await page
+      .getByRole('form', { name: /Confirm your password/ })
+      .getByLabel('Password', { exact: true })
+      .fill(account.password);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
+    const open = page.getByRole('link', { name: 'Open in authenticator app' });
+    await expect(open).toBeVisible();
+    const href = (await open.getAttribute('href')) ?? '';
+    expect(href).toMatch(/^otpauth:\/\/totp\//);
+    expect(href).toContain(`secret=${secret}`);
+    expect(decodeURIComponent(href)).toContain(account.email);
+    const details = page.getByLabel('Details for typing the key in');
+    await expect(details).toContainText(account.email);
+    await expect(details).toContainText('Time-based (TOTP)');
+
+    await page.getByRole('button', { name: 'Cancel set-up' }).click();
+    await expect(page.getByTestId('totp-secret')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Set up authenticator app' })).toBeFocused();
+    await expect(page.getByText('Two-factor authentication is off')).toBeVisible();
+  });
+
+  test('a wide screen does not offer the link (the app is on another device)', async ({ page, request }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const account = await apiRegister(request, 'wide');
+    await page.goto('/login');
+    await fillSignIn(page, account.email, account.password);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.goto('/settings/security');
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await page
+      .getByRole('form', { name: /Confirm your password/ })
+      .getByLabel('Password', { exact: true })
+      .fill(account.password);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.getByTestId('totp-secret')).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Open in authenticator app' })).toBeHidden();
+  });
+});

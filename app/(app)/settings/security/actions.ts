@@ -15,13 +15,20 @@ import {
   startTwoFactorSetup,
 } from '@/lib/auth/two-factor';
 import { db } from '@/lib/db/client';
+import { env } from '@/lib/env';
 import { requestContext } from '@/lib/http/request-context';
 import { changeEmailSchema, changePasswordSchema } from '@/lib/validation/account';
 import { enableSchema, revokeSessionSchema, startSetupSchema, stepUpSchema } from '@/lib/validation/mfa';
 
+/**
+ * A pending set-up as the page shows it: the QR code, the key to type, the otpauth:// link a phone
+ * opens in its authenticator app, and what manual entry asks for.
+ */
+export type Enrollment = { secret: string; qrDataUrl: string; uri: string; account: string; issuer: string };
+
 /** What the two-factor forms show next: the secret to scan, or new backup codes (once). */
 export type MfaActionState = ActionState<{
-  enrollment: { secret: string; qrDataUrl: string };
+  enrollment: Enrollment;
   backupCodes: string[];
 }>;
 
@@ -40,8 +47,11 @@ export const startSetupAction = authenticatedAction(
   async ({ password }, session): Promise<MfaActionState> => {
     const result = await startTwoFactorSetup(owner(session), password, await requestContext());
     if (!result.ok) return toActionState(result);
-    const { secret, qrDataUrl } = result.enrollment;
-    return { ok: true, enrollment: { secret, qrDataUrl } };
+    const { secret, qrDataUrl, uri } = result.enrollment;
+    return {
+      ok: true,
+      enrollment: { secret, qrDataUrl, uri, account: session.email, issuer: env().APP_NAME },
+    };
   },
 );
 

@@ -7,7 +7,7 @@ import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { QR_SIZE } from '@/lib/mfa/code-shapes';
 import { enableSchema, startSetupSchema } from '@/lib/validation/mfa';
-import { enableAction, startSetupAction } from './actions';
+import { type Enrollment, enableAction, startSetupAction } from './actions';
 
 /** The key in groups of four for reading; the element's text stays the unbroken key. */
 function GroupedKey({ secret }: { secret: string }) {
@@ -87,14 +87,15 @@ function ConfirmPasswordForm({
   );
 }
 
-type Enrollment = { secret: string; qrDataUrl: string };
-
 export function SetupAuthenticator({
   onStart,
   onEnabled,
+  onCancel,
 }: {
   onStart: () => void;
   onEnabled: (codes: string[]) => void;
+  /** The set-up was given up after the key was shown. */
+  onCancel?: () => void;
 }) {
   const [asking, setAsking] = useState(false);
   const [enrollment, setEnrollment] = useState<Enrollment | null>(null);
@@ -149,6 +150,12 @@ export function SetupAuthenticator({
         height={QR_SIZE}
         className="qr"
       />
+      {/* A phone cannot scan its own screen: on a small one, the link opens the authenticator app. */}
+      <p className="only-narrow">
+        <a className="button" href={enrollment.uri}>
+          Open in authenticator app
+        </a>
+      </p>
       <p className="small muted" id="key-label">
         Can’t scan? Enter this key:
       </p>
@@ -168,18 +175,48 @@ export function SetupAuthenticator({
           {copied ? 'Key copied.' : ''}
         </span>
       </div>
+      <dl className="small muted manual-entry" aria-label="Details for typing the key in">
+        <div>
+          <dt>Account</dt>
+          <dd>{enrollment.account}</dd>
+        </div>
+        <div>
+          <dt>Issuer</dt>
+          <dd>{enrollment.issuer}</dd>
+        </div>
+        <div>
+          <dt>Type</dt>
+          <dd>Time-based (TOTP), 6 digits, every 30 seconds, SHA-1</dd>
+        </div>
+      </dl>
       <EnableForm onEnabled={onEnabled} />
-      <button
-        type="button"
-        className="link-button small"
-        onClick={() => {
-          // A new key means the password again: the old key's codes stop working.
-          setEnrollment(null);
-          setAsking(true);
-        }}
-      >
-        Start again with a new key
-      </button>
+      <div className="actions">
+        <button
+          type="button"
+          className="link-button small"
+          onClick={() => {
+            // A new key means the password again: the old key's codes stop working.
+            setEnrollment(null);
+            setAsking(true);
+          }}
+        >
+          Start again with a new key
+        </button>
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => {
+            // Nothing is on until a code is verified: the pending key is simply left unused
+            // (a later set-up replaces it).
+            setEnrollment(null);
+            setAsking(false);
+            onCancel?.();
+            requestAnimationFrame(() => openerRef.current?.focus());
+          }}
+        >
+          Cancel set-up
+        </button>
+      </div>
     </section>
   );
 }

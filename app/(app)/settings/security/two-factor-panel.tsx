@@ -20,6 +20,7 @@ export function TwoFactorPanel({ enabled, backupCodesLeft }: { enabled: boolean;
   // triggers, so it can hand its result (the new codes) up before it goes.
   const [settingUp, setSettingUp] = useState(false);
   const startSetUp = useCallback(() => setSettingUp(true), []);
+  const cancelSetUp = useCallback(() => setSettingUp(false), []);
   const showCodes = useCallback((c: string[]) => {
     setCodes(c);
     setSettingUp(false);
@@ -48,7 +49,7 @@ export function TwoFactorPanel({ enabled, backupCodesLeft }: { enabled: boolean;
             Add a second step to signing in: a code from an authenticator app on your phone, so a stolen
             password alone is not enough.
           </p>
-          <SetupAuthenticator onStart={startSetUp} onEnabled={showCodes} />
+          <SetupAuthenticator onStart={startSetUp} onEnabled={showCodes} onCancel={cancelSetUp} />
         </>
       ) : null}
 
