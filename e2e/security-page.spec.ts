@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiRegister, fillSignIn } from './fixtures';
+import { apiRegister, enrollTotp, fillSignIn } from './fixtures';
 
 test('the security page opens with a summary, lets you jump between sections, and keeps deletion last', async ({
   page,
@@ -80,4 +80,35 @@ test.describe('set-up on a phone', () => {
     await expect(page.getByTestId('totp-secret')).toBeVisible();
     await expect(page.getByRole('link', { name: 'Open in authenticator app' })).toBeHidden();
   });
+});
+
+test('new backup codes say whose they are and from when, download under a telling name, and leaving asks first', async ({
+  page,
+  request,
+}) => {
+  const account = await apiRegister(request, 'codes');
+  await page.goto('/login');
+  await fillSignIn(page, account.email, account.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await enrollTotp(page, account.password);
+  const today = new Date();
+  const date = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+  await expect(page.getByText(`Latchkey backup codes for ${account.email}, made ${date}.`)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Print codes' })).toBeVisible();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download codes' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`latchkey-backup-codes-${account.email}-${date}.txt`);
+  const text = await (await download.createReadStream()).toArray();
+  const body = Buffer.concat(text as Buffer[]).toString('utf8');
+  expect(body).toContain(`Latchkey backup codes for ${account.email}`);
+  expect(body).toContain(`Made ${date}`);
+
+  // Closing the tab while the codes are on screen asks first.
+  const asked = page.waitForEvent('dialog');
+  await page.close({ runBeforeUnload: true });
+  const dialog = await asked;
+  expect(dialog.type()).toBe('beforeunload');
+  await dialog.accept();
 });

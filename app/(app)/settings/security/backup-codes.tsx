@@ -2,13 +2,44 @@
 
 import { useEffect, useRef, useState } from 'react';
 
-/** New backup codes, shown once: copy, download, then dismiss. They cannot be shown again. */
-export function BackupCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+/** The date in the reader's own zone, as YYYY-MM-DD (a file name's and a printout's). */
+function localDate(at: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
+/**
+ * New backup codes, shown once: copy, download, print, then dismiss. They cannot be shown again,
+ * so every copy says whose they are, for which app and from when (a drawer may hold several), and
+ * leaving the page while they are on screen asks first.
+ */
+export function BackupCodes({
+  codes,
+  onDone,
+  account,
+  appName,
+}: {
+  codes: string[];
+  onDone: () => void;
+  account: string;
+  appName: string;
+}) {
   const [copied, setCopied] = useState(false);
+  const [madeAt] = useState(() => new Date());
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
+  useEffect(() => {
+    // A reload or a closed tab would lose them for good: the browser asks first.
+    const warn = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, []);
 
-  const text = `Latchkey backup codes. Each works once.\n\n${codes.join('\n')}\n`;
+  const made = localDate(madeAt);
+  const text = `${appName} backup codes for ${account}\nMade ${made}. Each code works once; a new set replaces these.\n\n${codes.join('\n')}\n`;
   const copy = async () => {
     await navigator.clipboard.writeText(text);
     setCopied(true);
@@ -17,13 +48,13 @@ export function BackupCodes({ codes, onDone }: { codes: string[]; onDone: () => 
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
     const a = document.createElement('a');
     a.href = url;
-    a.download = 'latchkey-backup-codes.txt';
+    a.download = `${appName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-backup-codes-${account.replace(/[^A-Za-z0-9.@_-]+/g, '_')}-${made}.txt`;
     a.click();
     URL.revokeObjectURL(url);
   };
 
   return (
-    <section className="panel highlight" aria-labelledby="codes-title">
+    <section className="panel highlight print-area" aria-labelledby="codes-title">
       <h3 id="codes-title" ref={headingRef} tabIndex={-1}>
         Save your backup codes now
       </h3>
@@ -31,6 +62,9 @@ export function BackupCodes({ codes, onDone }: { codes: string[]; onDone: () => 
         Each code signs you in once if you lose your phone.{' '}
         <strong>This is the only time they are shown</strong>: store them somewhere safe, such as a password
         manager.
+      </p>
+      <p className="small muted print-area-heading">
+        {appName} backup codes for <strong>{account}</strong>, made {made}.
       </p>
       <ul data-testid="backup-codes" className="codes">
         {codes.map((code) => (
@@ -45,6 +79,9 @@ export function BackupCodes({ codes, onDone }: { codes: string[]; onDone: () => 
         </button>
         <button type="button" className="button button-secondary" onClick={download}>
           Download codes
+        </button>
+        <button type="button" className="button button-secondary" onClick={() => window.print()}>
+          Print codes
         </button>
         <button type="button" className="button button-primary" onClick={onDone}>
           I have saved these codes

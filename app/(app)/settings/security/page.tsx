@@ -51,7 +51,12 @@ export default async function SecuritySettingsPage() {
         emailVerified={session.emailVerified}
         sessions={sessions.length}
       />
-      <TwoFactorPanel enabled={status.enabled} backupCodesLeft={status.backupCodesLeft} />
+      <TwoFactorPanel
+        enabled={status.enabled}
+        backupCodesLeft={status.backupCodesLeft}
+        account={session.email}
+        appName={env().APP_NAME}
+      />
       <PasswordPanel email={session.email} appName={env().APP_NAME} />
       <EmailPanel verified={session.emailVerified} mfaEnabled={status.enabled} />
       <SessionsPanel sessions={sessions} currentId={session.id} />

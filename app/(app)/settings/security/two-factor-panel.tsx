@@ -9,7 +9,18 @@ import { BackupCodes } from './backup-codes';
 import { SetupAuthenticator } from './setup-authenticator';
 import { StepUpForm } from './step-up-form';
 
-export function TwoFactorPanel({ enabled, backupCodesLeft }: { enabled: boolean; backupCodesLeft: number }) {
+export function TwoFactorPanel({
+  enabled,
+  backupCodesLeft,
+  account,
+  appName,
+}: {
+  enabled: boolean;
+  backupCodesLeft: number;
+  /** Named on every copy of new backup codes. */
+  account: string;
+  appName: string;
+}) {
   const router = useRouter();
   // New codes live here, above the forms that produced them: the page re-renders with the new
   // status underneath, and the codes stay until the person says they saved them.
@@ -35,6 +46,8 @@ export function TwoFactorPanel({ enabled, backupCodesLeft }: { enabled: boolean;
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       {codes ? (
         <BackupCodes
+          account={account}
+          appName={appName}
           codes={codes}
           onDone={() => {
             setCodes(null);
