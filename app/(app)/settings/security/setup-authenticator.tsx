@@ -109,9 +109,12 @@ export function SetupAuthenticator({
     },
     [onStart],
   );
-  // Focus follows the change: to the QR code's heading when it appears.
+  // Focus follows the change: to the QR code's heading when it appears, scrolled to the top so
+  // the code itself is in view too (focus alone scrolls only as far as the heading).
   useEffect(() => {
-    if (enrollment) titleRef.current?.focus();
+    if (!enrollment) return;
+    titleRef.current?.focus({ preventScroll: true });
+    titleRef.current?.scrollIntoView({ block: 'start' });
   }, [enrollment]);
 
   if (!enrollment) {
