@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useEffect, useRef, useState } from 'react';
+import { Alert } from '@/components/ui/alert';
 import { VisuallyHidden } from '@/components/ui/visually-hidden';
 import { initialState } from '@/lib/action-state';
 import { revokeOtherSessionsAction, revokeSessionAction, type SessionsState } from './actions';
@@ -47,12 +48,12 @@ export function SessionsList({ rows }: { rows: SessionRow[] }) {
 
   return (
     <>
-      {/* Always there, so the message is announced when it appears; focus reads it too. */}
-      <div ref={statusRef} tabIndex={-1} role="status">
-        {said?.text ? (
-          <p className={`alert ${said.ok ? 'alert-success' : 'alert-info'}`}>{said.text}</p>
-        ) : null}
-      </div>
+      {/* As the email and delete panels do: the message takes focus, and its role announces it. */}
+      {said?.text ? (
+        <div ref={statusRef} tabIndex={-1}>
+          <Alert tone={said.ok ? 'success' : 'info'}>{said.text}</Alert>
+        </div>
+      ) : null}
       <ul data-testid="sessions" className="list">
         {rows.map((r) => (
           <li key={r.id}>

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert } from '@/components/ui/alert';
 import { LOW_BACKUP_CODES as LOW_CODES } from '@/lib/mfa/code-shapes';
 import { disableAction, regenerateAction } from './actions';
 import { BackupCodes } from './backup-codes';
@@ -63,10 +64,11 @@ export function TwoFactorPanel({ enabled, backupCodesLeft }: { enabled: boolean;
       <p className={`status ${enabled ? 'status-on' : 'status-off'}`}>
         {enabled ? 'Two-factor authentication is on' : 'Two-factor authentication is off'}
       </p>
-      {/* Always there, so a new message is announced; it also takes focus when one appears. */}
-      <div ref={statusRef} tabIndex={-1} role="status">
-        {notice ? <p className="alert alert-success">{notice.text}</p> : null}
-      </div>
+      {notice ? (
+        <div ref={statusRef} tabIndex={-1}>
+          <Alert tone="success">{notice.text}</Alert>
+        </div>
+      ) : null}
       {codes ? (
         <BackupCodes
           codes={codes.list}
