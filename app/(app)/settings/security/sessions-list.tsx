@@ -36,14 +36,16 @@ function confirmation(state: SessionsState): { ok: boolean; text: string } {
 export function SessionsList({ rows }: { rows: SessionRow[] }) {
   const [one, revokeOne, pendingOne] = useActionState(revokeSessionAction, INITIAL);
   const [all, revokeAll, pendingAll] = useActionState(revokeOtherSessionsAction, INITIAL);
-  // Which form answered last (before hydration, whichever has an answer).
-  const [last, setLast] = useState<'one' | 'all' | null>(null);
-  const result = (last ?? (all !== INITIAL ? 'all' : 'one')) === 'all' ? all : one;
-  const said = result === INITIAL ? null : confirmation(result);
+  // Which form was sent last (before hydration, whichever has an answer), and the answer it had
+  // then: until a new one comes, the old answer is not said again.
+  const [sent, setSent] = useState<{ form: 'one' | 'all'; before: SessionsState } | null>(null);
+  const result = (sent?.form ?? (all !== INITIAL ? 'all' : 'one')) === 'all' ? all : one;
+  const fresh = result !== INITIAL && result !== sent?.before;
+  const said = fresh ? confirmation(result) : null;
   const statusRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (result !== INITIAL) statusRef.current?.focus();
-  }, [result]);
+    if (fresh) statusRef.current?.focus();
+  }, [fresh]);
   const others = rows.filter((r) => !r.current);
 
   return (
@@ -68,7 +70,7 @@ export function SessionsList({ rows }: { rows: SessionRow[] }) {
               <div className="muted small">{r.where}</div>
             </div>
             {r.current ? null : (
-              <form action={revokeOne} onSubmit={() => setLast('one')}>
+              <form action={revokeOne} onSubmit={() => setSent({ form: 'one', before: one })}>
                 <input type="hidden" name="sessionId" value={r.id} />
                 <button type="submit" className="button button-secondary" disabled={pendingOne}>
                   Sign out<VisuallyHidden>{` ${r.name}`}</VisuallyHidden>
@@ -79,7 +81,7 @@ export function SessionsList({ rows }: { rows: SessionRow[] }) {
         ))}
       </ul>
       {others.length > 0 ? (
-        <form action={revokeAll} onSubmit={() => setLast('all')}>
+        <form action={revokeAll} onSubmit={() => setSent({ form: 'all', before: all })}>
           <button type="submit" className="button button-secondary" disabled={pendingAll}>
             Sign out all other sessions
           </button>
