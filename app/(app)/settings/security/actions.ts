@@ -108,8 +108,9 @@ export const revokeSessionAction = authenticatedAction(
       return true;
     });
     revalidatePath(PAGE);
-    if (!revoked || !name) return { ok: false, error: messages.sessionAlreadyEnded };
-    return { ok: true, signedOut: name };
+    if (!revoked) return { ok: false, error: messages.sessionAlreadyEnded };
+    // Started after the list was read (a race): it has no name from the list.
+    return { ok: true, signedOut: name ?? 'that session' };
   },
 );
 
