@@ -1,4 +1,4 @@
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 import { createUser, register, signIn, strongPassword, uniqueEmail } from './fixtures';
 import { totpCode } from './totp';
 
@@ -10,6 +10,11 @@ const CHROME_WINDOWS =
 const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
 
 const twoFactorPanel = (page: Page) => page.getByRole('region', { name: 'Two-factor authentication' });
+
+/** Focus is on the message (its focusable wrapper, as in the email panel), inside `scope`. */
+async function expectFocusedStatus(scope: Locator, text: string): Promise<void> {
+  await expect(scope.locator(':focus').getByRole('status')).toHaveText(text);
+}
 
 test('Show password shows and hides the password, keeps focus, and never submits', async ({ page }) => {
   const { email, password } = await createUser(page, 'toggle');
@@ -139,8 +144,10 @@ test('two-factor: focus follows set-up, saved codes, cancel and disable; activit
 
   // Saved: focus goes to a message that says what changed, not to the page.
   await page.getByRole('button', { name: 'I have saved these codes' }).click();
-  const turnedOn = panel.getByRole('status').filter({ hasText: 'Two-factor authentication was turned on' });
-  await expect(turnedOn).toBeFocused();
+  await expectFocusedStatus(
+    panel,
+    'Two-factor authentication was turned on: signing in now asks for a code from your app.',
+  );
   await expect(page.getByText('10 backup codes left')).toBeVisible();
 
   // Cancel returns focus to the button that opened the form; a wrong password is recorded as
@@ -168,9 +175,7 @@ test('two-factor: focus follows set-up, saved codes, cancel and disable; activit
   await panel.getByLabel('Password', { exact: true }).fill(password);
   await panel.getByLabel('Authentication code').fill(codes[1] ?? '');
   await panel.getByRole('button', { name: 'Disable two-factor authentication' }).click();
-  await expect(
-    panel.getByRole('status').filter({ hasText: 'Two-factor authentication was turned off.' }),
-  ).toBeFocused();
+  await expectFocusedStatus(panel, 'Two-factor authentication was turned off.');
   await expect(page.getByText('Two-factor authentication is off')).toBeVisible();
 
   await page.reload();
@@ -213,11 +218,8 @@ test('sessions: this device first, a named button per other session, a confirmat
   ).toHaveCount(1);
 
   await sessions.getByRole('button', { name: 'Sign out Chrome on Windows', exact: true }).click();
-  const confirmation = page
-    .getByRole('region', { name: 'Where you’re signed in' })
-    .getByRole('status')
-    .filter({ hasText: 'Signed out Chrome on Windows.' });
-  await expect(confirmation).toBeFocused();
+  const sessionsPanel = page.getByRole('region', { name: 'Where you’re signed in' });
+  await expectFocusedStatus(sessionsPanel, 'Signed out Chrome on Windows.');
   await expect(sessions.getByRole('listitem')).toHaveCount(3);
   // That browser is signed out for real.
   const chrome = contexts[0]?.pages()[0];
@@ -225,11 +227,7 @@ test('sessions: this device first, a named button per other session, a confirmat
   expect(chrome?.url()).toMatch(/\/login/);
 
   await page.getByRole('button', { name: 'Sign out all other sessions' }).click();
-  await expect(
-    page.getByRole('region', { name: 'Where you’re signed in' }).getByRole('status').filter({
-      hasText: 'Signed out 2 other sessions.',
-    }),
-  ).toBeFocused();
+  await expectFocusedStatus(sessionsPanel, 'Signed out 2 other sessions.');
   await expect(sessions.getByRole('listitem')).toHaveCount(1);
 
   await page.reload();
