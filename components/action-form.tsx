@@ -6,7 +6,7 @@ import type { useActionForm } from './use-action-form';
 
 type FormHandle = Pick<
   ReturnType<typeof useActionForm>,
-  'pending' | 'formRef' | 'alertRef' | 'formAction' | 'onSubmit' | 'formErrors'
+  'pending' | 'formRef' | 'alertRef' | 'formAction' | 'onSubmit' | 'onInput' | 'formErrors'
 >;
 
 /**
@@ -32,6 +32,7 @@ export function ActionForm({
       ref={form.formRef}
       action={form.formAction}
       onSubmit={form.onSubmit}
+      onInput={form.onInput}
       noValidate
       className={className}
       aria-busy={form.pending}

@@ -1,7 +1,7 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
-import { type FormEvent, startTransition, useActionState, useEffect, useRef } from 'react';
+import { type FormEvent, startTransition, useActionState, useEffect, useRef, useState } from 'react';
 import { type FieldErrors, type FieldValues, type Resolver, useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { type ActionState, initialState } from '@/lib/action-state';
@@ -31,6 +31,13 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T e
   });
   const formRef = useRef<HTMLFormElement>(null);
   const alertRef = useRef<HTMLDivElement>(null);
+  // Fields edited since the server's answer: its complaint about them is stale, so it goes. Kept
+  // with the answer it belongs to, so the next answer starts clean.
+  const [edited, setEdited] = useState<{ answer: T; names: ReadonlySet<string> }>({
+    answer: state,
+    names: new Set(),
+  });
+  const editedNow = edited.answer === state ? edited.names : new Set<string>();
 
   // The fields this render shows: errorFor is asked once per field on screen.
   const shown = new Set<string>();
@@ -61,10 +68,16 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T e
     )(event);
   };
 
+  const onInput = (event: FormEvent<HTMLFormElement>) => {
+    const name = (event.target as HTMLInputElement).name;
+    if (!name || !state.fieldErrors?.[name] || editedNow.has(name)) return;
+    setEdited({ answer: state, names: new Set([...editedNow, name]) });
+  };
+
   const errorFor = (name: string): string | undefined => {
     shown.add(name);
     const clientError = (form.formState.errors as Record<string, { message?: string } | undefined>)[name];
-    return clientError?.message ?? state.fieldErrors?.[name];
+    return clientError?.message ?? (editedNow.has(name) ? undefined : state.fieldErrors?.[name]);
   };
 
   /**
@@ -79,7 +92,7 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T e
     return [...(state.error ? [state.error] : []), ...orphans];
   };
 
-  return { state, pending, form, formRef, alertRef, formAction, onSubmit, errorFor, formErrors };
+  return { state, pending, form, formRef, alertRef, formAction, onSubmit, onInput, errorFor, formErrors };
 }
 
 /**

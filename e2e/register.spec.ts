@@ -87,7 +87,11 @@ test.describe('registration form', () => {
     await page.keyboard.type(email);
     await page.keyboard.press('Tab');
     await page.keyboard.type(password);
+    // Each password field is followed by its `Show password` toggle.
     await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: 'Show password' }).first()).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(page.getByLabel('Confirm password')).toBeFocused();
     await page.keyboard.type(password);
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/\/dashboard$/);

@@ -62,6 +62,7 @@ export const messages = {
     'You are signed out on this browser. Latchkey was briefly unavailable, so the session could not be ended on our side yet; if you share this device, that is enough. To end it everywhere, sign in later and choose Sign out all other sessions.',
   badRequest: 'This request could not be read. Reload the page and try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',
+  sessionAlreadyEnded: 'That session had already ended.',
   undoLinkInvalid:
     'This link is invalid, already used, or expired. If someone else changed your account, reset your password now.',
 } as const;

@@ -155,11 +155,11 @@ function rawMultipart(entries: [string, Uint8Array | string][]): { body: Blob; t
 }
 
 /**
- * Actions whose forms are bound to them directly (a sign-out button, a session's `Sign out`):
+ * Actions whose forms are bound to them directly (the account's sign-out button):
  * the page calls them with the form data alone. Every other action sits behind useActionState
  * and gets the previous state first.
  */
-const STATELESS = new Set(['signOutAction', 'revokeSessionAction', 'revokeOtherSessionsAction']);
+const STATELESS = new Set(['signOutAction']);
 
 type Encoding = { fields: [string, string][]; bent: boolean; label: string };
 

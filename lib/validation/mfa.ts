@@ -41,3 +41,5 @@ export const enableSchema = z.object({ code: totpCodeField });
 export const startSetupSchema = z.object({ password: currentPasswordField });
 export const stepUpSchema = z.object({ password: currentPasswordField, code: anyCodeField });
 export const revokeSessionSchema = z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) });
+/** `Sign out all other sessions`: nothing to read but the session itself. */
+export const revokeOtherSessionsSchema = z.object({});

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { ActionForm } from '@/components/action-form';
 import { Field } from '@/components/ui/field';
+import { PasswordField } from '@/components/ui/password-field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { loginSchema } from '@/lib/validation/auth';
@@ -26,19 +27,15 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         error={f.errorFor('email')}
         {...f.form.register('email')}
       />
-      <Field
+      <PasswordField
         id="password"
         label="Password"
-        type="password"
         autoComplete="current-password"
         required
         maxLength={512}
         error={f.errorFor('password')}
         {...f.form.register('password')}
       />
-      <p className="form-footer small">
-        <Link href="/forgot-password">Forgot password?</Link>
-      </p>
       <div className="checkbox">
         <input id="remember" type="checkbox" {...f.form.register('remember')} value="on" />
         <label htmlFor="remember">Remember me</label>
@@ -47,6 +44,11 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       <SubmitButton pending={f.pending} pendingLabel="Signing in…">
         Sign in
       </SubmitButton>
+      {/* After the button: the Tab order is the sign-in itself (email, password, remember, sign in),
+          then the ways out. */}
+      <p className="form-footer small">
+        <Link href="/forgot-password">Forgot password?</Link>
+      </p>
       <p className="form-footer">
         New here? <Link href="/register">Create an account</Link>
       </p>

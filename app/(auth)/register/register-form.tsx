@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { ActionForm } from '@/components/action-form';
 import { PasswordStrength, passwordCheck } from '@/components/password-strength';
 import { Field } from '@/components/ui/field';
+import { PasswordField } from '@/components/ui/password-field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { registerSchema } from '@/lib/validation/auth';
@@ -30,10 +31,9 @@ export function RegisterForm({ appName }: { appName: string }) {
         error={f.errorFor('email')}
         {...f.form.register('email')}
       />
-      <Field
+      <PasswordField
         id="password"
         label="Password"
-        type="password"
         autoComplete="new-password"
         required
         minLength={12}
@@ -42,10 +42,9 @@ export function RegisterForm({ appName }: { appName: string }) {
         hint={<PasswordStrength password={String(password)} email={String(email)} appName={appName} />}
         {...f.form.register('password')}
       />
-      <Field
+      <PasswordField
         id="confirmPassword"
         label="Confirm password"
-        type="password"
         autoComplete="new-password"
         required
         maxLength={512}

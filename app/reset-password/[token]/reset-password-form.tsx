@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { ActionForm } from '@/components/action-form';
 import { PasswordStrength, passwordCheck } from '@/components/password-strength';
 import { AnyCodeField } from '@/components/ui/any-code-field';
-import { Field } from '@/components/ui/field';
+import { PasswordField } from '@/components/ui/password-field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { resetPasswordSchema } from '@/lib/validation/reset';
@@ -31,10 +31,9 @@ export function ResetPasswordForm({
       <input type="hidden" defaultValue={token} {...f.form.register('token')} />
       {/* For password managers: which account the new password belongs to. */}
       <input type="email" hidden autoComplete="username" value={email} readOnly />
-      <Field
+      <PasswordField
         id="newPassword"
         label="New password"
-        type="password"
         autoComplete="new-password"
         required
         autoFocus

@@ -6,8 +6,8 @@ import { authenticatedAction } from '@/lib/actions';
 import { recordEvent } from '@/lib/audit';
 import { requestEmailChange } from '@/lib/auth/change-email';
 import { changePassword } from '@/lib/auth/change-password';
-import { getSession, type SessionDTO } from '@/lib/auth/dal';
-import { revokeOtherSessions, revokeUserSession } from '@/lib/auth/sessions';
+import type { SessionDTO } from '@/lib/auth/dal';
+import { listActiveSessions, revokeOtherSessions, revokeUserSession } from '@/lib/auth/sessions';
 import {
   disableTwoFactor,
   enableTwoFactor,
@@ -16,9 +16,17 @@ import {
 } from '@/lib/auth/two-factor';
 import { db } from '@/lib/db/client';
 import { env } from '@/lib/env';
+import { sessionNames } from '@/lib/format';
 import { requestContext } from '@/lib/http/request-context';
+import { messages } from '@/lib/messages';
 import { changeEmailSchema, changePasswordSchema } from '@/lib/validation/account';
-import { enableSchema, revokeSessionSchema, startSetupSchema, stepUpSchema } from '@/lib/validation/mfa';
+import {
+  enableSchema,
+  revokeOtherSessionsSchema,
+  revokeSessionSchema,
+  startSetupSchema,
+  stepUpSchema,
+} from '@/lib/validation/mfa';
 
 /**
  * A pending set-up as the page shows it: the QR code, the key to type, the otpauth:// link a phone
@@ -88,32 +96,49 @@ export const disableAction = authenticatedAction(
   },
 );
 
-/** Sign out one other session of this account (a form without state: the page re-renders). */
-export async function revokeSessionAction(formData: FormData): Promise<void> {
-  if (!(formData instanceof FormData)) return;
-  const session = await getSession();
-  const parsed = revokeSessionSchema.safeParse({ sessionId: formData.get('sessionId') });
-  if (!session || !parsed.success || parsed.data.sessionId === session.id) return;
-  const ctx = await requestContext();
-  await (await db()).transaction(async (tx) => {
-    if (await revokeUserSession(session.userId, parsed.data.sessionId, tx)) {
-      await recordEvent('session_revoked', ctx, { userId: session.userId, detail: { count: 1 }, tx });
-    }
-  });
-  revalidatePath(PAGE);
-}
+/** What the sessions list says after a sign-out: which session, or how many. */
+export type SessionsState = ActionState<{ signedOut: string; signedOutCount: number }>;
 
-export async function revokeOtherSessionsAction(): Promise<void> {
-  const session = await getSession();
-  if (!session) return;
-  const ctx = await requestContext();
-  await (await db()).transaction(async (tx) => {
-    const count = await revokeOtherSessions(session.userId, session.id, tx);
-    if (count > 0)
-      await recordEvent('session_revoked', ctx, { userId: session.userId, detail: { count }, tx });
-  });
-  revalidatePath(PAGE);
-}
+/**
+ * Sign out one other session of this account. The answer names it as its button did (the names
+ * are made from the list as it was), so the confirmation says which one went.
+ */
+export const revokeSessionAction = authenticatedAction(
+  revokeSessionSchema,
+  {},
+  async ({ sessionId }, session): Promise<SessionsState> => {
+    // This browser's own session ends through Sign out, which also clears the cookie.
+    if (sessionId === session.id) return { ok: false, error: messages.badRequest };
+    const others = (await listActiveSessions(session.userId)).filter((s) => s.id !== session.id);
+    const name = sessionNames(others).get(sessionId);
+    const ctx = await requestContext();
+    const revoked = await (await db()).transaction(async (tx) => {
+      if (!(await revokeUserSession(session.userId, sessionId, tx))) return false;
+      await recordEvent('session_revoked', ctx, { userId: session.userId, detail: { count: 1 }, tx });
+      return true;
+    });
+    revalidatePath(PAGE);
+    if (!revoked) return { ok: false, error: messages.sessionAlreadyEnded };
+    // Started after the list was read (a race): it has no name from the list.
+    return { ok: true, signedOut: name ?? 'that session' };
+  },
+);
+
+export const revokeOtherSessionsAction = authenticatedAction(
+  revokeOtherSessionsSchema,
+  {},
+  async (_data, session): Promise<SessionsState> => {
+    const ctx = await requestContext();
+    const count = await (await db()).transaction(async (tx) => {
+      const n = await revokeOtherSessions(session.userId, session.id, tx);
+      if (n > 0)
+        await recordEvent('session_revoked', ctx, { userId: session.userId, detail: { count: n }, tx });
+      return n;
+    });
+    revalidatePath(PAGE);
+    return { ok: true, signedOutCount: count };
+  },
+);
 
 export const changePasswordAction = authenticatedAction(
   changePasswordSchema,

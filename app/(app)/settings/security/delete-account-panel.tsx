@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ActionForm } from '@/components/action-form';
 import { AnyCodeField } from '@/components/ui/any-code-field';
-import { Field } from '@/components/ui/field';
+import { PasswordField } from '@/components/ui/password-field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { deleteAccountSchema } from '@/lib/validation/account';
@@ -66,10 +66,9 @@ function DeleteAccountForm({ mfaEnabled, onCancel }: { mfaEnabled: boolean; onCa
         <strong>This cannot be undone.</strong> Your account, its sessions, two-factor settings and security
         activity are deleted at once, and every device is signed out.
       </p>
-      <Field
+      <PasswordField
         id="delete-password"
         label="Password"
-        type="password"
         autoComplete="current-password"
         required
         autoFocus

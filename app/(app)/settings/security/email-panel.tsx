@@ -5,6 +5,7 @@ import { ActionForm } from '@/components/action-form';
 import { Alert } from '@/components/ui/alert';
 import { AnyCodeField } from '@/components/ui/any-code-field';
 import { Field } from '@/components/ui/field';
+import { PasswordField } from '@/components/ui/password-field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { changeEmailSchema } from '@/lib/validation/account';
@@ -98,10 +99,9 @@ function ChangeEmailForm({
         error={f.errorFor('newEmail')}
         {...f.form.register('newEmail')}
       />
-      <Field
+      <PasswordField
         id="changeEmailPassword"
         label="Password"
-        type="password"
         autoComplete="current-password"
         required
         error={f.errorFor('password')}

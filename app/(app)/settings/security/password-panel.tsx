@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'react';
 import { ActionForm } from '@/components/action-form';
 import { PasswordStrength, passwordCheck } from '@/components/password-strength';
 import { Alert } from '@/components/ui/alert';
-import { Field } from '@/components/ui/field';
+import { PasswordField } from '@/components/ui/password-field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { messages } from '@/lib/messages';
@@ -35,19 +35,19 @@ export function PasswordPanel({ email, appName }: { email: string; appName: stri
         </div>
       ) : null}
       <ActionForm form={f}>
-        <Field
+        {/* For password managers: which account the new password belongs to. */}
+        <input type="email" hidden autoComplete="username" value={email} readOnly />
+        <PasswordField
           id="currentPassword"
           label="Current password"
-          type="password"
           autoComplete="current-password"
           required
           error={f.errorFor('currentPassword')}
           {...f.form.register('currentPassword')}
         />
-        <Field
+        <PasswordField
           id="newPassword"
           label="New password"
-          type="password"
           autoComplete="new-password"
           required
           minLength={12}

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ActionForm } from '@/components/action-form';
 import { Field } from '@/components/ui/field';
+import { PasswordField } from '@/components/ui/password-field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { QR_SIZE } from '@/lib/mfa/code-shapes';
@@ -65,10 +66,9 @@ function ConfirmPasswordForm({
   return (
     <ActionForm form={f} label="Confirm your password to set up an authenticator app">
       <p>Enter your password to see the key for your authenticator app.</p>
-      <Field
+      <PasswordField
         id="setup-password"
         label="Password"
-        type="password"
         autoComplete="current-password"
         required
         autoFocus
@@ -110,9 +110,12 @@ export function SetupAuthenticator({
     },
     [onStart],
   );
-  // Focus follows the change: to the QR code's heading when it appears.
+  // Focus follows the change: to the QR code's heading when it appears, scrolled to the top so
+  // the code itself is in view too (focus alone scrolls only as far as the heading).
   useEffect(() => {
-    if (enrollment) titleRef.current?.focus();
+    if (!enrollment) return;
+    titleRef.current?.focus({ preventScroll: true });
+    titleRef.current?.scrollIntoView({ block: 'start' });
   }, [enrollment]);
 
   if (!enrollment) {

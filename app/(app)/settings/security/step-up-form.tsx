@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { ActionForm } from '@/components/action-form';
 import { AnyCodeField } from '@/components/ui/any-code-field';
-import { Field } from '@/components/ui/field';
+import { PasswordField } from '@/components/ui/password-field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { stepUpSchema } from '@/lib/validation/mfa';
@@ -35,10 +35,9 @@ export function StepUpForm({
   return (
     <ActionForm form={f} className="form panel" label={submitLabel}>
       {danger ? <p>{danger}</p> : null}
-      <Field
+      <PasswordField
         id={`${id}-password`}
         label="Password"
-        type="password"
         autoComplete="current-password"
         required
         autoFocus

@@ -1,13 +1,15 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { LOW_BACKUP_CODES as LOW_CODES } from '@/lib/mfa/code-shapes';
 import { disableAction, regenerateAction } from './actions';
 import { BackupCodes } from './backup-codes';
 import { SetupAuthenticator } from './setup-authenticator';
 import { StepUpForm } from './step-up-form';
+
+type Opener = 'regenerate' | 'disable';
 
 export function TwoFactorPanel({
   enabled,
@@ -23,19 +25,50 @@ export function TwoFactorPanel({
 }) {
   const router = useRouter();
   // New codes live here, above the forms that produced them: the page re-renders with the new
-  // status underneath, and the codes stay until the person says they saved them.
-  const [codes, setCodes] = useState<string[] | null>(null);
-  const [open, setOpen] = useState<'regenerate' | 'disable' | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // status underneath, and the codes stay until the person says they saved them. `saved` is what
+  // the panel says then.
+  const [codes, setCodes] = useState<{ list: string[]; saved: string } | null>(null);
+  const [open, setOpen] = useState<Opener | null>(null);
+  // An object, so the same words said twice still move focus again.
+  const [notice, setNotice] = useState<{ text: string } | null>(null);
   // A form whose action changed the status stays mounted through the re-render that the action
   // triggers, so it can hand its result (the new codes) up before it goes.
   const [settingUp, setSettingUp] = useState(false);
-  const startSetUp = useCallback(() => setSettingUp(true), []);
+  const startSetUp = useCallback(() => {
+    setNotice(null);
+    setSettingUp(true);
+  }, []);
   const cancelSetUp = useCallback(() => setSettingUp(false), []);
-  const showCodes = useCallback((c: string[]) => {
-    setCodes(c);
+  const showCodes = useCallback((list: string[]) => {
+    setCodes({
+      list,
+      saved: 'Two-factor authentication was turned on: signing in now asks for a code from your app.',
+    });
     setSettingUp(false);
   }, []);
+
+  // Focus follows every change: to the status message when one appears, back to the button that
+  // opened a form when it is cancelled. Nothing drops focus on the page's body.
+  const statusRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (notice) statusRef.current?.focus();
+  }, [notice]);
+  const openers = { regenerate: useRef<HTMLButtonElement>(null), disable: useRef<HTMLButtonElement>(null) };
+  const [returnTo, setReturnTo] = useState<Opener | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the refs are stable; focus once the button is back
+  useEffect(() => {
+    if (!returnTo || open) return;
+    openers[returnTo].current?.focus();
+    setReturnTo(null);
+  }, [returnTo, open]);
+  const cancel = (which: Opener) => () => {
+    setOpen(null);
+    setReturnTo(which);
+  };
+  const openForm = (which: Opener) => () => {
+    setNotice(null);
+    setOpen(which);
+  };
 
   return (
     <section className="panel" aria-labelledby="mfa-title">
@@ -43,13 +76,18 @@ export function TwoFactorPanel({
       <p className={`status ${enabled ? 'status-on' : 'status-off'}`}>
         {enabled ? 'Two-factor authentication is on' : 'Two-factor authentication is off'}
       </p>
-      {notice ? <Alert tone="success">{notice}</Alert> : null}
+      {notice ? (
+        <div ref={statusRef} tabIndex={-1}>
+          <Alert tone="success">{notice.text}</Alert>
+        </div>
+      ) : null}
       {codes ? (
         <BackupCodes
           account={account}
           appName={appName}
-          codes={codes}
+          codes={codes.list}
           onDone={() => {
+            setNotice({ text: codes.saved });
             setCodes(null);
             router.refresh();
           }}
@@ -83,9 +121,13 @@ export function TwoFactorPanel({
               danger="Your current backup codes will stop working."
               onDone={(state) => {
                 setOpen(null);
-                if (state.backupCodes) setCodes(state.backupCodes);
+                if (state.backupCodes)
+                  setCodes({
+                    list: state.backupCodes,
+                    saved: 'Your new backup codes are in use; the old ones no longer work.',
+                  });
               }}
-              onCancel={() => setOpen(null)}
+              onCancel={cancel('regenerate')}
             />
           ) : open === 'disable' ? (
             <StepUpForm
@@ -97,16 +139,26 @@ export function TwoFactorPanel({
               onDone={() => {
                 setOpen(null);
                 setCodes(null);
-                setNotice('Two-factor authentication was turned off.');
+                setNotice({ text: 'Two-factor authentication was turned off.' });
               }}
-              onCancel={() => setOpen(null)}
+              onCancel={cancel('disable')}
             />
           ) : (
             <div className="actions">
-              <button type="button" className="button button-secondary" onClick={() => setOpen('regenerate')}>
+              <button
+                ref={openers.regenerate}
+                type="button"
+                className="button button-secondary"
+                onClick={openForm('regenerate')}
+              >
                 Regenerate backup codes
               </button>
-              <button type="button" className="button button-danger" onClick={() => setOpen('disable')}>
+              <button
+                ref={openers.disable}
+                type="button"
+                className="button button-danger"
+                onClick={openForm('disable')}
+              >
                 Disable two-factor authentication
               </button>
             </div>

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { activityLabel } from './activity-labels';
+
+describe('activityLabel', () => {
+  it('says how many sessions were signed out, one or several', () => {
+    expect(activityLabel({ type: 'session_revoked', detail: { count: 1 } })).toBe(
+      'Another session signed out',
+    );
+    expect(activityLabel({ type: 'session_revoked', detail: { count: 3 } })).toBe(
+      '3 other sessions signed out',
+    );
+    expect(activityLabel({ type: 'session_revoked', detail: { count: 4, all: true } })).toBe(
+      'Signed out everywhere (4 sessions)',
+    );
+    // Never "(3 times)": the count is of sessions, not of events.
+    expect(activityLabel({ type: 'session_revoked', detail: { count: 3 } })).not.toContain('times');
+  });
+
+  it('does not call a step-up failure a wrong code, nor say which of the two was wrong', () => {
+    const password = activityLabel({
+      type: 'mfa_verify_failure',
+      detail: { purpose: 'step_up', method: 'backup', reason: 'password' },
+    });
+    const code = activityLabel({
+      type: 'mfa_verify_failure',
+      detail: { purpose: 'step_up', method: 'totp' },
+    });
+    expect(password).toBe('Wrong password or code given to change a setting');
+    expect(code).toBe(password);
+    expect(
+      activityLabel({ type: 'mfa_verify_failure', detail: { purpose: 'sign_in', method: 'totp' } }),
+    ).toBe('Wrong second-step code');
+    expect(activityLabel({ type: 'mfa_verify_failure', detail: { purpose: 'password_reset' } })).toBe(
+      'Wrong code given to reset the password',
+    );
+  });
+
+  it('keeps folded refusals counted and backup codes left', () => {
+    expect(activityLabel({ type: 'sign_in_failure', detail: { count: 4 } })).toBe(
+      'Failed sign-in attempt (4 times)',
+    );
+    expect(activityLabel({ type: 'sign_in_failure', detail: {} })).toBe('Failed sign-in attempt');
+    expect(activityLabel({ type: 'backup_code_used', detail: { left: 7 } })).toBe(
+      'Backup code used (7 left)',
+    );
+  });
+});

@@ -1,0 +1,71 @@
+import type { AuditEventDTO, AuditType } from '@/lib/audit';
+
+const LABELS: Record<AuditType, string> = {
+  registered: 'Account created',
+  sign_in_success: 'Signed in',
+  sign_in_failure: 'Failed sign-in attempt',
+  sign_in_rate_limited: 'Sign-in refused: too many attempts',
+  sign_out: 'Signed out',
+  session_revoked: 'Another session signed out',
+  mfa_setup_started: 'Authenticator set-up started',
+  mfa_enabled: 'Two-factor authentication turned on',
+  mfa_enable_failed: 'Authenticator set-up: wrong code',
+  mfa_challenge_issued: 'Password accepted, second step asked',
+  mfa_verify_success: 'Second step passed',
+  mfa_verify_failure: 'Wrong second-step code',
+  mfa_locked: 'Second step locked: too many wrong codes',
+  backup_code_used: 'Backup code used',
+  backup_codes_regenerated: 'Backup codes regenerated',
+  mfa_disabled: 'Two-factor authentication turned off',
+  password_changed: 'Password changed',
+  password_recheck_failed: 'Wrong password given to change a setting',
+  email_verification_sent: 'Verification email sent',
+  email_verified: 'Email address verified',
+  password_reset_requested: 'Password reset link sent',
+  password_reset: 'Password reset by email link',
+  email_change_requested: 'Email change asked for',
+  email_changed: 'Email address changed',
+  change_undone: 'Change undone from the mailbox (“This wasn’t me”)',
+  data_exported: 'Data downloaded',
+  refresh_token_reused: 'An app’s sign-in was used twice and ended (a copied token?)',
+  // Never shown here (the account is gone); kept for an investigator.
+  account_deleted: 'Account deleted',
+};
+
+const count = (e: Pick<AuditEventDTO, 'detail'>) => (typeof e.detail.count === 'number' ? e.detail.count : 1);
+
+/**
+ * One line of the activity list, in words that match what happened. A step-up (the password and
+ * a code, before regenerating codes, disabling two-factor, changing the address or deleting)
+ * never says which of the two was wrong, so neither does its history: the session that tried
+ * may not be the owner.
+ */
+export function activityLabel(e: Pick<AuditEventDTO, 'type' | 'detail'>): string {
+  const { purpose } = e.detail;
+  switch (e.type) {
+    case 'session_revoked': {
+      const n = count(e);
+      // From the API's "sign out everywhere": the caller's own session is among them.
+      if (e.detail.all === true)
+        return n === 1 ? 'Signed out everywhere (1 session)' : `Signed out everywhere (${n} sessions)`;
+      return n === 1 ? LABELS.session_revoked : `${n} other sessions signed out`;
+    }
+    case 'mfa_verify_failure':
+      if (purpose === 'step_up') return 'Wrong password or code given to change a setting';
+      if (purpose === 'password_reset') return 'Wrong code given to reset the password';
+      return LABELS.mfa_verify_failure;
+    case 'mfa_locked':
+      if (purpose === 'step_up') return 'Second step locked: too many wrong passwords or codes';
+      return LABELS.mfa_locked;
+    case 'backup_code_used':
+      return typeof e.detail.left === 'number'
+        ? `${LABELS.backup_code_used} (${e.detail.left} left)`
+        : LABELS.backup_code_used;
+    default: {
+      const label = LABELS[e.type] ?? e.type;
+      // Folded refusals (lib/audit): one row for many tries.
+      const n = count(e);
+      return n > 1 ? `${label} (${n} times)` : label;
+    }
+  }
+}

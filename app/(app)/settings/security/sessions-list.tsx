@@ -1,0 +1,94 @@
+'use client';
+
+import { useActionState, useEffect, useRef, useState } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { VisuallyHidden } from '@/components/ui/visually-hidden';
+import { initialState } from '@/lib/action-state';
+import { revokeOtherSessionsAction, revokeSessionAction, type SessionsState } from './actions';
+
+export type SessionRow = {
+  id: string;
+  /** Shown on the item. */
+  device: string;
+  /** In the button's name: the device, told apart from the other sessions' when they share one. */
+  name: string;
+  current: boolean;
+  api: boolean;
+  where: string;
+};
+
+const INITIAL = initialState as SessionsState;
+
+function confirmation(state: SessionsState): { ok: boolean; text: string } {
+  if (!state.ok) {
+    return { ok: false, text: state.error ?? Object.values(state.fieldErrors ?? {})[0] ?? '' };
+  }
+  if (state.signedOut) return { ok: true, text: `Signed out ${state.signedOut}.` };
+  const n = state.signedOutCount ?? 0;
+  if (n === 0) return { ok: true, text: 'There were no other sessions to sign out.' };
+  return { ok: true, text: `Signed out ${n} other session${n === 1 ? '' : 's'}.` };
+}
+
+/**
+ * The list and its buttons. After a sign-out the item goes (the page is revalidated) and focus
+ * moves to a status message that says in words what happened, instead of falling to the page.
+ */
+export function SessionsList({ rows }: { rows: SessionRow[] }) {
+  const [one, revokeOne, pendingOne] = useActionState(revokeSessionAction, INITIAL);
+  const [all, revokeAll, pendingAll] = useActionState(revokeOtherSessionsAction, INITIAL);
+  // Which form was sent last (before hydration, whichever has an answer), and the answer it had
+  // then: until a new one comes, the old answer is not said again.
+  const [sent, setSent] = useState<{ form: 'one' | 'all'; before: SessionsState } | null>(null);
+  const result = (sent?.form ?? (all !== INITIAL ? 'all' : 'one')) === 'all' ? all : one;
+  const fresh = result !== INITIAL && result !== sent?.before;
+  const said = fresh ? confirmation(result) : null;
+  const statusRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (fresh) statusRef.current?.focus();
+  }, [fresh]);
+  const others = rows.filter((r) => !r.current);
+
+  return (
+    <>
+      {/* As the email and delete panels do: the message takes focus, and its role announces it. */}
+      {said?.text ? (
+        <div ref={statusRef} tabIndex={-1}>
+          <Alert tone={said.ok ? 'success' : 'info'}>{said.text}</Alert>
+        </div>
+      ) : null}
+      <ul data-testid="sessions" className="list">
+        {rows.map((r) => (
+          <li key={r.id}>
+            <div>
+              <strong>{r.device}</strong>
+              {r.current ? <span className="badge">This device</span> : null}
+              {r.api ? (
+                <span className="badge" title="Signed in through the API (a program or an app)">
+                  API
+                </span>
+              ) : null}
+              <div className="muted small">{r.where}</div>
+            </div>
+            {r.current ? null : (
+              <form action={revokeOne} onSubmit={() => setSent({ form: 'one', before: one })}>
+                <input type="hidden" name="sessionId" value={r.id} />
+                <button type="submit" className="button button-secondary" disabled={pendingOne}>
+                  Sign out<VisuallyHidden>{` ${r.name}`}</VisuallyHidden>
+                </button>
+              </form>
+            )}
+          </li>
+        ))}
+      </ul>
+      {others.length > 0 ? (
+        <form action={revokeAll} onSubmit={() => setSent({ form: 'all', before: all })}>
+          <button type="submit" className="button button-secondary" disabled={pendingAll}>
+            Sign out all other sessions
+          </button>
+        </form>
+      ) : (
+        <p className="muted small">No other sessions.</p>
+      )}
+    </>
+  );
+}
