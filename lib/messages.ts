@@ -60,6 +60,12 @@ export const messages = {
     'You are signed out on this browser. Latchkey was briefly unavailable, so the session could not be ended on our side yet; if you share this device, that is enough. To end it everywhere, sign in later and choose Sign out all other sessions.',
   badRequest: 'This request could not be read. Reload the page and try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',
+  recoveryRequested:
+    'If this address belongs to an account with two-factor authentication, we have sent it a recovery link. Recovery completes only after a waiting period: the email says when, and how to cancel it.',
+  recoveryLinkInvalid:
+    'This recovery link is invalid, already used, cancelled, or expired. Ask for a new one if you still need it.',
+  recoveryNotYet: 'This recovery cannot be completed yet: the waiting period has not passed.',
+  recoveryCancelled: 'Account recovery was cancelled. Nothing about your account was changed.',
   undoLinkInvalid:
     'This link is invalid, already used, or expired. If someone else changed your account, reset your password now.',
 } as const;
