@@ -253,6 +253,18 @@ describe('cancelling a recovery', () => {
     expect(await isMfaEnabled(user.id)).toBe(true);
   });
 
+  it('the complete link cancels too (its page offers it during the wait); a completed recovery cannot be cancelled', async () => {
+    const user = await eligibleUser();
+    const first = await start(user.email);
+    expect(await cancelAccountRecovery(first.complete, ctx())).toEqual(OK);
+    pastTheWait();
+    expect(await inspectRecoveryLink(first.complete)).toEqual({ state: 'invalid' });
+    const second = await start(user.email);
+    pastTheWait();
+    expect(await completeAccountRecovery(second.complete, user.password, ctx())).toMatchObject(OK);
+    expect(await cancelAccountRecovery(second.cancel, ctx())).toEqual(INVALID_LINK);
+  });
+
   it('a garbage or unknown token cancels nothing', async () => {
     const user = await eligibleUser();
     const { complete } = await start(user.email);
