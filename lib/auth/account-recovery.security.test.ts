@@ -28,6 +28,8 @@ import {
   recoveryMailsSettled,
   requestAccountRecovery,
 } from './account-recovery';
+import { confirmEmailChange } from './change-email';
+import { issueEmailToken } from './email-tokens';
 import { verifySecondStep } from './second-step';
 import { createSession, validateSession } from './sessions';
 
@@ -240,6 +242,17 @@ describe('completing a recovery', () => {
 });
 
 describe('cancelling a recovery', () => {
+  it('a change of address ends it: its links went to the old one', async () => {
+    const user = await eligibleUser();
+    const { complete } = await start(user.email);
+    const newEmail = uniqueEmail('moved');
+    const token = await issueEmailToken({ userId: user.id, purpose: 'change_email', newEmail });
+    expect(await confirmEmailChange(token, ctx())).toMatchObject({ ok: true, email: newEmail });
+    pastTheWait();
+    expect(await inspectRecoveryLink(complete)).toEqual({ state: 'invalid' });
+    expect(await completeAccountRecovery(complete, user.password, ctx())).toEqual(INVALID_LINK);
+  });
+
   it('the cancel link ends it, once; completing is then refused', async () => {
     const user = await eligibleUser();
     const { complete, cancel } = await start(user.email);

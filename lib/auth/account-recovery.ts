@@ -135,6 +135,14 @@ async function endPending(userId: string, reason: RecoveryEnd, executor: Db, now
 }
 
 /**
+ * The address the recovery links went to is no longer the account's: like every other link sent
+ * there (revokeEmailTokens), they stop working. In the caller's transaction, with the change.
+ */
+export async function endRecoveriesForOldAddress(userId: string, tx: Db): Promise<void> {
+  await endPending(userId, 'address_changed', tx);
+}
+
+/**
  * A sign-in that passed the second factor proves the owner still has it: any recovery pending
  * for the account is cancelled. The one place every second step (web and API) reaches.
  */

@@ -167,7 +167,7 @@ export const signInChallenges = pgTable(
 );
 
 /** How an account recovery ended (lib/auth/account-recovery.ts); text, so no migration adds one. */
-export type RecoveryEnd = 'completed' | 'cancelled' | 'signed_in' | 'superseded';
+export type RecoveryEnd = 'completed' | 'cancelled' | 'signed_in' | 'superseded' | 'address_changed';
 
 /**
  * Account recoveries for people who lost every second factor (lib/auth/account-recovery.ts). The
