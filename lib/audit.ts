@@ -33,6 +33,10 @@ export type AuditType =
   | 'change_undone'
   | 'data_exported'
   | 'refresh_token_reused'
+  /** Every factor lost: a recovery was asked for (mailed only to a verified address with two-factor on). */
+  | 'account_recovery_requested'
+  | 'account_recovery_cancelled'
+  | 'account_recovery_completed'
   | 'account_deleted';
 
 export type AuditDetail = Record<string, string | number | boolean>;

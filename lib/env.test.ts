@@ -34,11 +34,16 @@ describe('parseEnv', () => {
       PGLITE_DIR: '.data/pglite',
       TRUST_PROXY_HOPS: 0,
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      RECOVERY_DELAY_HOURS: 72,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.UPSTASH_REDIS_REST_URL).toBeUndefined();
     expect(env.MFA_ENCRYPTION_KEY).toBeUndefined();
+  });
+
+  it('takes a fractional RECOVERY_DELAY_HOURS (tests wait seconds, not days)', () => {
+    expect(parseEnv({ AUTH_SECRET: SECRET, RECOVERY_DELAY_HOURS: '0.001' }).RECOVERY_DELAY_HOURS).toBe(0.001);
   });
 
   it('points APP_URL at the port the server listens on while APP_URL is unset', () => {
@@ -108,6 +113,9 @@ describe('parseEnv', () => {
     ['TRUST_PROXY_HOPS too large', { TRUST_PROXY_HOPS: '11' }, 'TRUST_PROXY_HOPS'],
     ['SHUTDOWN_TIMEOUT_MS not a number', { SHUTDOWN_TIMEOUT_MS: '10s' }, 'SHUTDOWN_TIMEOUT_MS'],
     ['SHUTDOWN_TIMEOUT_MS negative', { SHUTDOWN_TIMEOUT_MS: '-1' }, 'SHUTDOWN_TIMEOUT_MS'],
+    ['RECOVERY_DELAY_HOURS zero', { RECOVERY_DELAY_HOURS: '0' }, 'RECOVERY_DELAY_HOURS'],
+    ['RECOVERY_DELAY_HOURS negative', { RECOVERY_DELAY_HOURS: '-72' }, 'RECOVERY_DELAY_HOURS'],
+    ['RECOVERY_DELAY_HOURS not a number', { RECOVERY_DELAY_HOURS: '3d' }, 'RECOVERY_DELAY_HOURS'],
     ['only the Upstash URL', { UPSTASH_REDIS_REST_URL: 'https://x.upstash.io' }, 'UPSTASH_REDIS_REST_TOKEN'],
     ['only the Upstash token', { UPSTASH_REDIS_REST_TOKEN: 'token' }, 'UPSTASH_REDIS_REST_URL'],
     [

@@ -104,6 +104,13 @@ const fields = z.object({
   // so a bad value stops start-up like any other). Keep it under the orchestrator's own grace
   // period (Kubernetes: 30 s), or the process is killed before it closes its connections.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  // How long an account recovery (every factor lost) waits before it can complete: the owner's
+  // window to see the notice and cancel it. Fractional, so tests can wait seconds (0.001 h = 3.6 s).
+  RECOVERY_DELAY_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(72),
   // Browser clients on other origins allowed to call /api/v1 (CORS); none unless listed. Exact
   // origins only: a wildcard would let any page a signed-in user visits use their tokens' answers.
   API_CORS_ORIGINS: z
@@ -191,6 +198,7 @@ export function env(): Env {
       PORT: process.env.PORT,
       SECURITY_CONTACT: process.env.SECURITY_CONTACT,
       SHUTDOWN_TIMEOUT_MS: process.env.SHUTDOWN_TIMEOUT_MS,
+      RECOVERY_DELAY_HOURS: process.env.RECOVERY_DELAY_HOURS,
       API_CORS_ORIGINS: process.env.API_CORS_ORIGINS,
     });
     // The mail transport is decided at start-up too (instrumentation calls env()), so a

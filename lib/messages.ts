@@ -63,6 +63,12 @@ export const messages = {
   badRequest: 'This request could not be read. Reload the page and try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',
   sessionAlreadyEnded: 'That session had already ended.',
+  recoveryRequested:
+    'If this address belongs to an account with two-factor authentication, we have sent it a recovery link. Recovery completes only after a waiting period: the email says when, and how to cancel it.',
+  recoveryLinkInvalid:
+    'This recovery link is invalid, already used, cancelled, or expired. Ask for a new one if you still need it.',
+  recoveryNotYet: 'This recovery cannot be completed yet: the waiting period has not passed.',
+  recoveryCancelled: 'Account recovery was cancelled. Nothing about your account was changed.',
   undoLinkInvalid:
     'This link is invalid, already used, or expired. If someone else changed your account, reset your password now.',
 } as const;

@@ -11,6 +11,7 @@ import { env } from '@/lib/env';
 import { type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
 import { guarded } from '@/lib/rate-limit';
+import { endRecoveriesForOldAddress } from './account-recovery';
 import { type ConfirmIdentityResult, confirmIdentity } from './confirm-identity';
 import { issueEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
 import { issueUndoLink } from './undo';
@@ -122,6 +123,7 @@ export async function confirmEmailChange(
         .set({ email: newEmail, emailVerifiedAt: now, updatedAt: now })
         .where(eq(users.id, redeemed.userId));
       await revokeEmailTokens(redeemed.userId, undefined, tx);
+      await endRecoveriesForOldAddress(redeemed.userId, tx);
       await recordEvent('email_changed', ctx, { userId: redeemed.userId, tx });
       return { ok: true, userId: redeemed.userId, oldEmail: current.email, email: newEmail } as const;
     })

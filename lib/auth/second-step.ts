@@ -3,6 +3,7 @@ import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
 import { CHALLENGE_MAX_ATTEMPTS, consumeChallenge, endChallenge, takeAttempt } from '@/lib/mfa/challenge';
 import type { SecondFactorMethod } from '@/lib/mfa/factor';
+import { cancelPendingRecoveries } from './account-recovery';
 import { afterSecondFactor, checkSecondFactor } from './second-factor';
 
 export type SecondStepResult =
@@ -53,6 +54,8 @@ export async function verifySecondStep(
   await afterSecondFactor(attempt.userId, result, ctx);
   const redeemed = await consumeChallenge(token);
   if (!redeemed) return refused('challengeExpired');
+  // The owner still has a factor: a recovery someone started for the account is over.
+  await cancelPendingRecoveries(redeemed.userId, ctx);
   // The sign-in itself is recorded with its session (startSession), by the caller.
   return {
     ok: true,

@@ -7,6 +7,7 @@ import { appLink } from '@/lib/email/links';
 import { type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
 import { describeFailure } from '@/lib/log';
+import { endRecoveriesForOldAddress } from './account-recovery';
 import { issueEmailToken, peekEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
 import { revokeOtherSessions } from './sessions';
 
@@ -88,6 +89,7 @@ async function undoIn(tx: Db, token: unknown): Promise<{ kind: UndoKind; userId:
   // The pending change, and any link mailed to the intruder's address once it was the account's
   // (a reset link asked for there would take the account straight back).
   await revokeEmailTokens(email.userId, undefined, tx);
+  await endRecoveriesForOldAddress(email.userId, tx);
   const [taken] = await tx
     .select({ id: users.id })
     .from(users)

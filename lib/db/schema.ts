@@ -166,6 +166,33 @@ export const signInChallenges = pgTable(
   (t) => [index('sign_in_challenges_expires_idx').on(t.expiresAt)],
 );
 
+/** How an account recovery ended (lib/auth/account-recovery.ts); text, so no migration adds one. */
+export type RecoveryEnd = 'completed' | 'cancelled' | 'signed_in' | 'superseded' | 'address_changed';
+
+/**
+ * Account recoveries for people who lost every second factor (lib/auth/account-recovery.ts). The
+ * mail carries two random 256-bit tokens, one to complete and one to cancel; only their SHA-256
+ * are stored. `usable_at` is when completing becomes possible (the waiting period); `ended_at`
+ * makes both links single use, set by one conditional UPDATE.
+ */
+export const accountRecoveries = pgTable(
+  'account_recoveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    completeTokenHash: text('complete_token_hash').notNull().unique(),
+    cancelTokenHash: text('cancel_token_hash').notNull().unique(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    usableAt: timestamp('usable_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endReason: text('end_reason').$type<RecoveryEnd>(),
+  },
+  (t) => [index('account_recoveries_user_idx').on(t.userId)],
+);
+
 /**
  * Attempt counts and locks taken while the configured Redis is down (lib/rate-limit/fallback.ts):
  * shared by every instance, so an outage never multiplies the limits by the instance count, and

@@ -58,4 +58,29 @@ describe('composeMail', () => {
       expect(() => composeMail({ paragraphs: ['x'], action: { label: 'Go', url } })).toThrow();
     },
   );
+
+  it('puts a closing link last, after the closing paragraphs, in both bodies', () => {
+    const CANCEL = 'https://auth.example.com/account-recovery/cancel/tok';
+    const two = composeMail({
+      paragraphs: ['p'],
+      action: { label: 'Complete', url: LINK },
+      after: ['If it was not you:'],
+      closingAction: { label: 'Cancel recovery', url: CANCEL },
+    });
+    expect(two.text).toBe(
+      ['p', `Complete:\n${LINK}`, 'If it was not you:', `Cancel recovery:\n${CANCEL}`].join('\n\n'),
+    );
+    expect(two.html.indexOf('If it was not you:')).toBeLessThan(two.html.indexOf('>Cancel recovery</a>'));
+    expect(two.html).toContain(`<a href="${CANCEL}" style="font-weight: 600;">Cancel recovery</a>`);
+  });
+
+  it('refuses a closing link that is not an absolute http(s) URL', () => {
+    expect(() =>
+      composeMail({
+        paragraphs: [],
+        action: { label: 'Go', url: LINK },
+        closingAction: { label: 'x', url: 'javascript:1' },
+      }),
+    ).toThrow();
+  });
 });

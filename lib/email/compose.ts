@@ -10,25 +10,45 @@ export type ComposeInput = {
   action: { label: string; url: string };
   /** After the link, such as "If you did not ask for this, you can ignore this email." */
   after?: string[];
+  /** A second link, last, for the "if this was not you" case (such as `Cancel recovery`). */
+  closingAction?: { label: string; url: string };
 };
 
-export function composeMail({ paragraphs, action, after = [] }: ComposeInput): MailBody {
-  const url = new URL(action.url);
-  // The link goes into an href: only an absolute http(s) URL (javascript: and friends are refused).
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TypeError('composeMail: the action link must be an http(s) URL');
-  }
-  const text = [...paragraphs, `${action.label}:\n${url.href}`, ...after].join('\n\n');
+export function composeMail({ paragraphs, action, after = [], closingAction }: ComposeInput): MailBody {
+  const url = httpUrl(action.url);
+  const closing = closingAction ? { label: closingAction.label, url: httpUrl(closingAction.url) } : null;
+  const text = [
+    ...paragraphs,
+    `${action.label}:\n${url.href}`,
+    ...after,
+    ...(closing ? [`${closing.label}:\n${closing.url.href}`] : []),
+  ].join('\n\n');
   const html = [
     '<!doctype html>',
     '<html><body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1a1a1a;">',
     ...paragraphs.map(paragraph),
-    `<p><a href="${escapeHtml(url.href)}" style="font-weight: 600;">${escapeHtml(action.label)}</a></p>`,
-    `<p style="font-size: 0.875em; color: #555;">If the link does not open, copy this address into your browser:<br>${escapeHtml(url.href)}</p>`,
+    ...link(action.label, url),
     ...after.map(paragraph),
+    ...(closing ? link(closing.label, closing.url) : []),
     '</body></html>',
   ].join('\n');
   return { text, html };
+}
+
+/** A link goes into an href: only an absolute http(s) URL (javascript: and friends are refused). */
+function httpUrl(value: string): URL {
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TypeError('composeMail: the action link must be an http(s) URL');
+  }
+  return url;
+}
+
+function link(label: string, url: URL): string[] {
+  return [
+    `<p><a href="${escapeHtml(url.href)}" style="font-weight: 600;">${escapeHtml(label)}</a></p>`,
+    `<p style="font-size: 0.875em; color: #555;">If the link does not open, copy this address into your browser:<br>${escapeHtml(url.href)}</p>`,
+  ];
 }
 
 function paragraph(p: string): string {

@@ -24,6 +24,7 @@ export type SecurityNotice =
   | { kind: 'mfa_disabled' }
   | { kind: 'backup_code_used'; left: number }
   | { kind: 'backup_codes_regenerated' }
+  | { kind: 'account_recovered' }
   | { kind: 'account_deleted' };
 
 type Template = { subject: string; happened: string; extra?: string };
@@ -77,6 +78,12 @@ function template(notice: SecurityNotice, appName: string): Template {
       return {
         subject: `New backup codes for your ${appName} account`,
         happened: 'New backup codes were generated for your account. The old ones no longer work.',
+      };
+    case 'account_recovered':
+      return {
+        subject: `Your ${appName} account was recovered`,
+        happened:
+          'An account recovery started from this address has completed: two-factor authentication was turned off and every session was signed out. Set up two-factor authentication again in your security settings.',
       };
     case 'account_deleted':
       return {

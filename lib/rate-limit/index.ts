@@ -59,6 +59,12 @@ export const LIMITS = {
   /** Reset links asked for per IP across addresses (mail bombing many inboxes). */
   passwordResetIp: { tokens: 20, window: '1 h' },
   /**
+   * Account recoveries asked for per address and per IP, every request counted, whatever the
+   * address (the same answer either way): each may send a mail, so this is the mail budget.
+   */
+  accountRecoveryAddress: { tokens: 3, window: '1 h' },
+  accountRecoveryIp: { tokens: 20, window: '1 h' },
+  /**
    * Security notices per account and kind: a loop of changes (a password changed back and forth)
    * must not become a mail cannon; to an address never verified, one a day of each kind.
    */

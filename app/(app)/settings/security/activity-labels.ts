@@ -28,6 +28,9 @@ const LABELS: Record<AuditType, string> = {
   change_undone: 'Change undone from the mailbox (“This wasn’t me”)',
   data_exported: 'Data downloaded',
   refresh_token_reused: 'An app’s sign-in was used twice and ended (a copied token?)',
+  account_recovery_requested: 'Account recovery started (every factor lost)',
+  account_recovery_cancelled: 'Account recovery cancelled',
+  account_recovery_completed: 'Account recovered: two-factor turned off, every session signed out',
   // Never shown here (the account is gone); kept for an investigator.
   account_deleted: 'Account deleted',
 };

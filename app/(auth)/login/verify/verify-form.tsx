@@ -92,6 +92,9 @@ export function VerifyForm({
         </Link>
         <Link href="/login">Start over</Link>
       </div>
+      <p className="form-footer small">
+        <Link href="/account-recovery">Lost your authenticator and backup codes?</Link>
+      </p>
     </>
   );
 }

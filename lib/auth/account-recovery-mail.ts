@@ -1,0 +1,39 @@
+import 'server-only';
+import { composeMail } from '@/lib/email/compose';
+import { appLink } from '@/lib/email/links';
+import { sendMail } from '@/lib/email/send';
+import { env } from '@/lib/env';
+import { describeDevice, formatWhen } from '@/lib/format';
+import type { RequestContext } from '@/lib/http/request-context';
+
+/**
+ * The mail that starts a recovery: the notice and both links at once. The owner who did not ask
+ * learns of it now, while there is time to cancel; the person who asked learns when it can complete.
+ */
+export async function sendRecoveryMail(
+  to: string,
+  recovery: { completeToken: string; cancelToken: string; usableAt: Date },
+  ctx: RequestContext,
+): Promise<void> {
+  const { APP_NAME } = env();
+  const when = formatWhen(recovery.usableAt);
+  const body = composeMail({
+    paragraphs: [
+      `Someone asked to recover the ${APP_NAME} account for ${to} without its authenticator app or backup codes.`,
+      `Asked: ${formatWhen(new Date())}\nFrom: ${describeDevice(ctx.userAgent)}, IP address ${ctx.ip}`,
+      `The recovery can be completed from ${when}, with the link below and the account's password. Completing it turns two-factor authentication off and signs out every session.`,
+    ],
+    action: {
+      label: `Complete recovery (from ${when})`,
+      url: appLink(`/account-recovery/complete/${recovery.completeToken}`),
+    },
+    after: [
+      `If you did not ask for this, someone may know your password: cancel the recovery with the link below, then change your password. Signing in with your authenticator app or a backup code also cancels it.`,
+    ],
+    closingAction: {
+      label: 'Cancel recovery',
+      url: appLink(`/account-recovery/cancel/${recovery.cancelToken}`),
+    },
+  });
+  await sendMail({ to, subject: `Account recovery requested for ${APP_NAME}`, ...body });
+}
