@@ -112,3 +112,39 @@ test('new backup codes say whose they are and from when, download under a tellin
   expect(dialog.type()).toBe('beforeunload');
   await dialog.accept();
 });
+
+test('activity: times in the reader’s terms, refusals marked with what to do, and Show more', async ({
+  page,
+  request,
+}) => {
+  const account = await apiRegister(request, 'activity');
+  // 21 sign-ins through the API and one wrong password: more than the first page holds.
+  for (let i = 0; i < 21; i++) {
+    const answer = await request.post('/api/v1/auth/login', {
+      data: { email: account.email, password: account.password },
+    });
+    expect(answer.status()).toBe(200);
+  }
+  await request.post('/api/v1/auth/login', {
+    data: { email: account.email, password: 'not the right password' },
+  });
+  await page.goto('/login');
+  await fillSignIn(page, account.email, account.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/settings/security');
+  const activity = page.getByTestId('security-activity');
+  await expect(activity.getByRole('listitem')).toHaveCount(20);
+  await expect(activity.locator('time').first()).toHaveText(/ago|now/);
+  const refused = activity.getByRole('listitem').filter({ hasText: 'Failed sign-in attempt' });
+  await expect(refused).toContainText('Refused');
+  await expect(
+    refused.getByRole('link', { name: /Wasn’t you\? Turn on two-factor authentication/ }),
+  ).toHaveAttribute('href', '#mfa-title');
+  await page.getByRole('link', { name: 'Show more' }).click();
+  await expect(page).toHaveURL(/activity=40/);
+  // Everything now: at least the 22 sign-ins (21 through the API, this one) and the refusal.
+  await expect(async () =>
+    expect(await activity.getByRole('listitem').count()).toBeGreaterThanOrEqual(23),
+  ).toPass();
+  await expect(page.getByRole('link', { name: 'Show more' })).toHaveCount(0);
+});

@@ -7,7 +7,7 @@ import { env } from '@/lib/env';
 import { formatWhen } from '@/lib/format';
 import { mfaStatus } from '@/lib/mfa/factors';
 import { SignOutButton } from '../../sign-out-button';
-import { ActivityPanel } from './activity-panel';
+import { ACTIVITY_MAX, ACTIVITY_PAGE, ActivityPanel } from './activity-panel';
 import { DataPanel } from './data-panel';
 import { DeleteAccountPanel } from './delete-account-panel';
 import { EmailPanel } from './email-panel';
@@ -18,12 +18,21 @@ import { TwoFactorPanel } from './two-factor-panel';
 
 export const metadata: Metadata = { title: 'Security settings' };
 
-export default async function SecuritySettingsPage() {
+export default async function SecuritySettingsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const session = await requireSession('/settings/security');
+  // `Show more` asks for a longer list (?activity=40, …), within bounds whatever the URL says.
+  const asked = Number((await searchParams).activity);
+  const limit = Number.isInteger(asked)
+    ? Math.min(Math.max(asked, ACTIVITY_PAGE), ACTIVITY_MAX)
+    : ACTIVITY_PAGE;
   const [status, sessions, events] = await Promise.all([
     mfaStatus(session.userId),
     listActiveSessions(session.userId),
-    recentEvents(session.userId, 20),
+    recentEvents(session.userId, limit, Math.max(5, Math.floor(limit / 4))),
   ]);
   return (
     <div className="stack wide">
@@ -60,7 +69,7 @@ export default async function SecuritySettingsPage() {
       <PasswordPanel email={session.email} appName={env().APP_NAME} />
       <EmailPanel verified={session.emailVerified} mfaEnabled={status.enabled} />
       <SessionsPanel sessions={sessions} currentId={session.id} />
-      <ActivityPanel events={events} />
+      <ActivityPanel events={events} limit={limit} mfaEnabled={status.enabled} />
       <DataPanel />
       {/* Last and apart: the one change that cannot be undone. */}
       <div className="danger-zone">
