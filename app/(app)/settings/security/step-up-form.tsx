@@ -16,6 +16,7 @@ export function StepUpForm({
   submitLabel,
   pendingLabel,
   danger,
+  destructive = false,
   onDone,
   onCancel,
 }: {
@@ -24,6 +25,8 @@ export function StepUpForm({
   submitLabel: string;
   pendingLabel: string;
   danger?: string;
+  /** The final button of a change that takes protection away: red, not the primary blue. */
+  destructive?: boolean;
   onDone: (state: MfaActionState) => void;
   onCancel: () => void;
 }) {
@@ -46,7 +49,11 @@ export function StepUpForm({
       />
       <AnyCodeField id={`${id}-code`} error={f.errorFor('code')} {...f.form.register('code')} />
       <div className="actions">
-        <SubmitButton pending={f.pending} pendingLabel={pendingLabel}>
+        <SubmitButton
+          pending={f.pending}
+          pendingLabel={pendingLabel}
+          variant={destructive ? 'danger' : 'primary'}
+        >
           {submitLabel}
         </SubmitButton>
         <button type="button" className="button button-secondary" onClick={onCancel}>

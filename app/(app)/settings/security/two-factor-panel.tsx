@@ -134,6 +134,7 @@ export function TwoFactorPanel({
               id="disable"
               action={disableAction}
               submitLabel="Disable two-factor authentication"
+              destructive
               pendingLabel="Disabling…"
               danger="Signing in will need only your password. Your authenticator key and backup codes are deleted."
               onDone={() => {
