@@ -67,6 +67,9 @@ test('every password field has its own toggle, and Password labels stay unique',
   await register(page, email, password);
   await page.goto('/settings/security');
   const passwordPanel = page.getByRole('region', { name: 'Change your password' });
+  // The form opens on request.
+  await expect(passwordPanel.getByLabel('Current password')).toBeHidden();
+  await passwordPanel.getByText('Set a new password').click();
   await expect(passwordPanel.getByRole('button', { name: 'Show password' })).toHaveCount(2);
   // For password managers: whose password this is, in a field nobody sees.
   const username = passwordPanel.locator('input[autocomplete="username"]');
@@ -102,6 +105,7 @@ test('a server error on a field goes once the field is edited', async ({ page })
   await register(page, uniqueEmail('stale'), password);
   await page.goto('/settings/security');
   const panel = page.getByRole('region', { name: 'Change your password' });
+  await panel.getByText('Set a new password').click();
   const current = panel.getByLabel('Current password');
   await current.fill('not-the-current-password');
   await panel.getByLabel('New password').fill(strongPassword());

@@ -44,6 +44,7 @@ test('security notices arrive for each change a person must know about', async (
   await mailTo(page, email, /Two-factor authentication was turned off/);
 
   await page.goto('/settings/security');
+  await page.getByText('Set a new password').click();
   await page.getByLabel('Current password').fill(password);
   await page.getByLabel('New password').fill(strongPassword());
   await page.getByRole('button', { name: 'Change password' }).click();

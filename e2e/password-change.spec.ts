@@ -16,6 +16,7 @@ test('changing the password signs out other sessions; the old password stops wor
 
   await page.goto('/settings/security');
   const panel = page.getByRole('region', { name: 'Change your password' });
+  await panel.getByText('Set a new password').click();
   await panel.getByLabel('Current password').fill('not-the-current-password');
   await panel.getByLabel('New password').fill(newPassword);
   await panel.getByRole('button', { name: 'Change password' }).click();

@@ -34,32 +34,37 @@ export function PasswordPanel({ email, appName }: { email: string; appName: stri
           <Alert tone="success">{messages.passwordChanged}</Alert>
         </div>
       ) : null}
-      <ActionForm form={f}>
-        {/* For password managers: which account the new password belongs to. */}
-        <input type="email" hidden autoComplete="username" value={email} readOnly />
-        <PasswordField
-          id="currentPassword"
-          label="Current password"
-          autoComplete="current-password"
-          required
-          error={f.errorFor('currentPassword')}
-          {...f.form.register('currentPassword')}
-        />
-        <PasswordField
-          id="newPassword"
-          label="New password"
-          autoComplete="new-password"
-          required
-          minLength={12}
-          maxLength={512}
-          error={f.errorFor('newPassword')}
-          hint={<PasswordStrength password={String(newPassword)} email={email} appName={appName} />}
-          {...f.form.register('newPassword')}
-        />
-        <SubmitButton pending={f.pending} pendingLabel="Changing password…">
-          Change password
-        </SubmitButton>
-      </ActionForm>
+      {/* Opened on request: an always-open form was the loudest thing on the page. A disclosure
+          works without JavaScript, and a re-render after a refusal leaves it open. */}
+      <details className="disclosure">
+        <summary>Set a new password</summary>
+        <ActionForm form={f}>
+          {/* For password managers: which account the new password belongs to. */}
+          <input type="email" hidden autoComplete="username" value={email} readOnly />
+          <PasswordField
+            id="currentPassword"
+            label="Current password"
+            autoComplete="current-password"
+            required
+            error={f.errorFor('currentPassword')}
+            {...f.form.register('currentPassword')}
+          />
+          <PasswordField
+            id="newPassword"
+            label="New password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            maxLength={512}
+            error={f.errorFor('newPassword')}
+            hint={<PasswordStrength password={String(newPassword)} email={email} appName={appName} />}
+            {...f.form.register('newPassword')}
+          />
+          <SubmitButton pending={f.pending} pendingLabel="Changing password…">
+            Change password
+          </SubmitButton>
+        </ActionForm>
+      </details>
     </section>
   );
 }

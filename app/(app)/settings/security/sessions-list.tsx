@@ -2,6 +2,7 @@
 
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { LocalTime } from '@/components/ui/local-time';
 import { VisuallyHidden } from '@/components/ui/visually-hidden';
 import { initialState } from '@/lib/action-state';
 import { revokeOtherSessionsAction, revokeSessionAction, type SessionsState } from './actions';
@@ -14,7 +15,9 @@ export type SessionRow = {
   name: string;
   current: boolean;
   api: boolean;
-  where: string;
+  ip: string;
+  signedIn: { iso: string; utc: string };
+  lastActive: { iso: string; utc: string };
 };
 
 const INITIAL = initialState as SessionsState;
@@ -67,7 +70,14 @@ export function SessionsList({ rows }: { rows: SessionRow[] }) {
                   API
                 </span>
               ) : null}
-              <div className="muted small">{r.where}</div>
+              <div className="muted small">
+                Signed in <LocalTime {...r.signedIn} /> · last active <LocalTime {...r.lastActive} />
+              </div>
+              {/* The address matters to few and means little to most: one step away. */}
+              <details className="small muted">
+                <summary>Details</summary>
+                IP address {r.ip}
+              </details>
             </div>
             {r.current ? null : (
               <form action={revokeOne} onSubmit={() => setSent({ form: 'one', before: one })}>

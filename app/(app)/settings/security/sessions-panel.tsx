@@ -16,7 +16,9 @@ export function SessionsPanel({ sessions, currentId }: { sessions: SessionListIt
     name: names.get(s.id) ?? describeDevice(s.userAgent),
     current: s.id === currentId,
     api: s.client === 'api',
-    where: `${s.ipAddress ?? 'unknown address'} · signed in ${formatWhen(s.createdAt)} · last active ${formatWhen(s.lastSeenAt)}`,
+    ip: s.ipAddress ?? 'unknown address',
+    signedIn: { iso: s.createdAt.toISOString(), utc: formatWhen(s.createdAt) },
+    lastActive: { iso: s.lastSeenAt.toISOString(), utc: formatWhen(s.lastSeenAt) },
   }));
   return (
     <section className="panel" aria-labelledby="sessions-title">
