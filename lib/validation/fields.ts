@@ -65,3 +65,6 @@ export const checkboxField = z
   .union([z.literal('on'), z.literal('true'), z.boolean()])
   .optional()
   .transform((v) => v === true || v === 'on' || v === 'true');
+
+/** A form whose only field is an address (a reset or recovery link is mailed to it). */
+export const emailRequestSchema = z.object({ email: emailField });

@@ -1,7 +1,7 @@
-import { currentPasswordField, emailField } from './fields';
+import { currentPasswordField, emailRequestSchema } from './fields';
 import { z } from './zod';
 
-export const accountRecoverySchema = z.object({ email: emailField });
+export const accountRecoverySchema = emailRequestSchema;
 
 /** The token travels in a hidden field (it is also in the URL); its shape is checked where it is spent. */
 export const completeRecoverySchema = z.object({

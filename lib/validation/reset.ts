@@ -1,8 +1,8 @@
 import { optionalCodeField } from './account';
-import { emailField, newPasswordField } from './fields';
+import { emailRequestSchema, newPasswordField } from './fields';
 import { z } from './zod';
 
-export const forgotPasswordSchema = z.object({ email: emailField });
+export const forgotPasswordSchema = emailRequestSchema;
 
 /**
  * The token travels in a hidden field (it is also in the URL); its shape is checked where it is
