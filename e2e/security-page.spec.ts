@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { apiRegister, enrollTotp, fillSignIn } from './fixtures';
 
 test('the security page opens with a summary, lets you jump between sections, and keeps deletion last', async ({
@@ -29,6 +29,20 @@ test('the security page opens with a summary, lets you jump between sections, an
   await expect(page.getByRole('heading', { name: 'Where you’re signed in' })).toBeInViewport();
 });
 
+/** Signed in (through the form), on /settings/security, past set-up's password step: the key is shown. */
+async function showNewKey(page: Page, account: { email: string; password: string }) {
+  await page.goto('/login');
+  await fillSignIn(page, account.email, account.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/settings/security');
+  await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+  await page
+    .getByRole('form', { name: /Confirm your password/ })
+    .getByLabel('Password', { exact: true })
+    .fill(account.password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
 test.describe('set-up on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
@@ -37,16 +51,7 @@ test.describe('set-up on a phone', () => {
     request,
   }) => {
     const account = await apiRegister(request, 'phone');
-    await page.goto('/login');
-    await fillSignIn(page, account.email, account.password);
-    await expect(page).toHaveURL(/\/dashboard$/);
-    await page.goto('/settings/security');
-    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
-    await page
-      .getByRole('form', { name: /Confirm your password/ })
-      .getByLabel('Password', { exact: true })
-      .fill(account.password);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await showNewKey(page, account);
     const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
     const open = page.getByRole('link', { name: 'Open in authenticator app' });
     await expect(open).toBeVisible();
@@ -67,16 +72,7 @@ test.describe('set-up on a phone', () => {
   test('a wide screen does not offer the link (the app is on another device)', async ({ page, request }) => {
     await page.setViewportSize({ width: 1280, height: 800 });
     const account = await apiRegister(request, 'wide');
-    await page.goto('/login');
-    await fillSignIn(page, account.email, account.password);
-    await expect(page).toHaveURL(/\/dashboard$/);
-    await page.goto('/settings/security');
-    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
-    await page
-      .getByRole('form', { name: /Confirm your password/ })
-      .getByLabel('Password', { exact: true })
-      .fill(account.password);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await showNewKey(page, account);
     await expect(page.getByTestId('totp-secret')).toBeVisible();
     await expect(page.getByRole('link', { name: 'Open in authenticator app' })).toBeHidden();
   });
