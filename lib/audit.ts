@@ -37,6 +37,19 @@ export type AuditType =
   | 'account_recovery_requested'
   | 'account_recovery_cancelled'
   | 'account_recovery_completed'
+  /** This browser skips the second step for 30 days (lib/auth/trusted-devices.ts). */
+  | 'trusted_device_added'
+  | 'trusted_device_removed'
+  /** A sign-in from a browser and network never seen for the account: the owner was mailed. */
+  | 'new_device_sign_in'
+  /** From the command line or an administrator; detail.role, detail.by (the admin's id, if any). */
+  | 'role_granted'
+  | 'role_revoked'
+  /** Administrators' actions on someone's account: detail.by is the admin's id. */
+  | 'admin_signed_out_everywhere'
+  | 'admin_mfa_reset'
+  | 'account_locked'
+  | 'account_unlocked'
   | 'account_deleted';
 
 export type AuditDetail = Record<string, string | number | boolean>;

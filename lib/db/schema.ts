@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** The kinds of email link (lib/auth/email-tokens.ts says what each does); text, so no migration adds one. */
 type EmailTokenPurposeColumn =
@@ -17,7 +28,19 @@ export const users = pgTable('users', {
   emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  // 'user' (everyone) or 'admin' (lib/auth/roles.ts); text, so no migration adds a role.
+  role: text('role').$type<Role>().notNull().default('user'),
+  // When a policy that requires two-factor (MFA_REQUIRED_ROLES) started to apply to this account:
+  // set when a role is granted, or by the first check that finds the policy applying; the grace
+  // period (MFA_GRACE_DAYS) counts from here. Null when no policy has applied yet.
+  mfaPolicySince: timestamp('mfa_policy_since', { withTimezone: true }),
+  // Locked by an administrator: sign-in is refused after the password check, sessions ended.
+  lockedAt: timestamp('locked_at', { withTimezone: true }),
+  // The administrator who locked it (no foreign key: the audit trail outlives admin accounts).
+  lockedBy: uuid('locked_by'),
 });
+
+export type Role = 'user' | 'admin';
 
 /**
  * Server-side sessions. The cookie's JWT carries a 256-bit random token; only its SHA-256 is
@@ -191,6 +214,45 @@ export const accountRecoveries = pgTable(
     endReason: text('end_reason').$type<RecoveryEnd>(),
   },
   (t) => [index('account_recoveries_user_idx').on(t.userId)],
+);
+
+/**
+ * Browsers trusted to skip the second step for one account (lib/auth/trusted-devices.ts). The
+ * cookie carries a random 256-bit token; only its SHA-256 is stored (`id`). `expires_at` is fixed
+ * when the device is trusted (30 days) and never moves; `last_used_at` is for the owner's list.
+ */
+export const trustedDevices = pgTable(
+  'trusted_devices',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    userAgent: text('user_agent'),
+    ipAddress: text('ip_address'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('trusted_devices_user_idx').on(t.userId)],
+);
+
+/**
+ * Networks an account has signed in from (lib/auth/new-device.ts): a keyed hash of the IP's
+ * network (IPv4 /24, IPv6 /64), never the address itself. A sign-in from a browser without the
+ * account's device cookie and from a network not listed here sends a "new sign-in" mail.
+ */
+export const knownNetworks = pgTable(
+  'known_networks',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    network: text('network').notNull(),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.network] })],
 );
 
 /**

@@ -31,6 +31,15 @@ const LABELS: Record<AuditType, string> = {
   account_recovery_requested: 'Account recovery started (every factor lost)',
   account_recovery_cancelled: 'Account recovery cancelled',
   account_recovery_completed: 'Account recovered: two-factor turned off, every session signed out',
+  trusted_device_added: 'Device trusted for 30 days (skips the second step)',
+  trusted_device_removed: 'Trusted device removed',
+  new_device_sign_in: 'Sign-in from a new device (you were emailed)',
+  role_granted: 'Administrator role granted',
+  role_revoked: 'Administrator role removed',
+  admin_signed_out_everywhere: 'An administrator signed you out everywhere',
+  admin_mfa_reset: 'An administrator reset your two-factor authentication',
+  account_locked: 'An administrator locked your account',
+  account_unlocked: 'An administrator unlocked your account',
   // Never shown here (the account is gone); kept for an investigator.
   account_deleted: 'Account deleted',
 };

@@ -1,0 +1,58 @@
+import 'server-only';
+import { eq, sql } from 'drizzle-orm';
+import { recordEvent } from '@/lib/audit';
+import { db } from '@/lib/db/client';
+import { type Role, users } from '@/lib/db/schema';
+import type { RequestContext } from '@/lib/http/request-context';
+
+export type { Role };
+export const ROLES: readonly Role[] = ['user', 'admin'];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** The account's role; null when there is no such account. */
+export async function roleOf(userId: string): Promise<Role | null> {
+  const database = await db();
+  const [row] = await database.select({ role: users.role }).from(users).where(eq(users.id, userId)).limit(1);
+  return row ? row.role : null;
+}
+
+export type SetRoleResult =
+  | { ok: true; userId: string; changed: boolean }
+  | { ok: false; kind: 'noSuchAccount' };
+
+/**
+ * Give the account at `email` this role (`admin` to grant, `user` to revoke). A change restarts
+ * the two-factor policy's clock (users.mfa_policy_since, read by the policy), and is audited in
+ * the same statement; `by` is the administrator who did it, absent from the command line.
+ */
+export async function setRole(
+  email: string,
+  role: Role,
+  ctx: RequestContext,
+  by?: string,
+): Promise<SetRoleResult> {
+  const database = await db();
+  return database.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ id: users.id, role: users.role })
+      .from(users)
+      .where(eq(users.email, email))
+      .for('update')
+      .limit(1);
+    if (!current) return { ok: false, kind: 'noSuchAccount' } as const;
+    if (current.role === role) return { ok: true, userId: current.id, changed: false } as const;
+    await tx
+      .update(users)
+      .set({ role, mfaPolicySince: null, updatedAt: sql`now()` })
+      .where(eq(users.id, current.id));
+    await recordEvent(role === 'admin' ? 'role_granted' : 'role_revoked', ctx, {
+      userId: current.id,
+      detail: by ? { role: 'admin', by } : { role: 'admin' },
+      tx,
+    });
+    return { ok: true, userId: current.id, changed: true } as const;
+  });
+}
