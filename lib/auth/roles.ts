@@ -12,6 +12,14 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
+/**
+ * The roles an account holds, as programs see them (`GET /api/v1/me`) and as MFA_REQUIRED_ROLES
+ * names them: everyone is a `user`; an administrator is a `user` and an `admin`.
+ */
+export function rolesHeld(role: Role): Role[] {
+  return role === 'admin' ? ['user', 'admin'] : ['user'];
+}
+
 /** The account's role; null when there is no such account. */
 export async function roleOf(userId: string): Promise<Role | null> {
   const database = await db();
