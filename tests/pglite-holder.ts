@@ -2,12 +2,13 @@
 // PGLITE_DIR through lib/db/client.ts (so its lock) and serves the admin socket from the same
 // lib code as instrumentation.ts. Commands, one per line on stdin, each answered with one JSON
 // line on stdout: `create EMAIL` (an account), `role EMAIL` (its role, read by this process),
-// `audit EMAIL` (its role events' details). It prints {"ready":…} once serving.
+// `audit EMAIL` (its role events' details). It prints {"ready":…} once serving, and when stdin
+// ends it shuts down as the server does: the socket first, then the database (and its lock).
 import { createInterface } from 'node:readline';
 
 async function main() {
   const { and, asc, eq, inArray } = await import('drizzle-orm');
-  const { db } = await import('@/lib/db/client');
+  const { closeDb, db } = await import('@/lib/db/client');
   const { auditEvents, users } = await import('@/lib/db/schema');
   const { serveAdminSocket } = await import('@/lib/admin/socket');
   const { env } = await import('@/lib/env');
@@ -33,6 +34,9 @@ async function main() {
       reply({ events: rows });
     }
   }
+  await admin.close();
+  await closeDb();
+  process.exit(0);
 }
 
 main().catch((error) => {

@@ -30,7 +30,12 @@ export function runDirectory(dir: string): string {
  */
 export function ensureRunDirectory(dir: string): string {
   const run = runDirectory(dir);
-  mkdirSync(run, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(run, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    // Something other than a directory by that name: refused below with its reason.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   const stat = lstatSync(run);
   if (!stat.isDirectory()) throw new Error(`${run} is not a directory`);
   if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
