@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -241,6 +241,30 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))(
       } finally {
         await stopHolder(next);
       }
+    });
+
+    it('waits for a live holder that does not answer yet (a server starting) rather than open the files', async () => {
+      // A process that holds the lock for 4 s and serves no socket, as a server does before it
+      // has migrated.
+      const starting = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 4_000)'], { stdio: 'ignore' });
+      const pid = starting.pid as number;
+      let start: string | null = null;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+      } catch {
+        // No /proc: judged by the pid alone.
+      }
+      writeFileSync(lockPath, JSON.stringify({ pid, start, token: 'starting' }));
+      const exited = new Promise((resolve) => starting.once('exit', resolve));
+
+      const granted = await run('grant', alice);
+      expect(granted).toMatchObject({ code: 0 });
+      expect(granted.stderr).toContain(`latchkey: process ${pid} holds ${dir}; waiting`);
+      expect(granted.stdout).toContain(`latchkey: admin role granted to ${alice}`);
+      // It went ahead only once the holder had gone.
+      expect(starting.exitCode).toBe(0);
+      await exited;
     });
 
     it('answers a missing or malformed argument with its usage and status 2', async () => {
