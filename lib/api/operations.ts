@@ -121,7 +121,7 @@ export const operations = {
     summary: 'The signed-in account',
     auth: true,
     body: undefined,
-    ok: { status: 200, description: 'The account', schema: meSchema },
+    ok: { status: 200, description: 'The account and the roles it holds', schema: meSchema },
     errors: { ...bearer },
   }),
   mfaSetup: op({

@@ -34,7 +34,8 @@ export type SetRoleResult =
 /**
  * Give the account at `email` this role (`admin` to grant, `user` to revoke). A change restarts
  * the two-factor policy's clock (users.mfa_policy_since, read by the policy), and is audited in
- * the same statement; `by` is the administrator who did it, absent from the command line.
+ * the same statement; `by` is the administrator who did it, absent from the command line (whose
+ * events say `via: 'cli'`).
  */
 export async function setRole(
   email: string,
@@ -58,7 +59,7 @@ export async function setRole(
       .where(eq(users.id, current.id));
     await recordEvent(role === 'admin' ? 'role_granted' : 'role_revoked', ctx, {
       userId: current.id,
-      detail: by ? { role: 'admin', by } : { role: 'admin' },
+      detail: by ? { role: 'admin', by } : { role: 'admin', via: 'cli' },
       tx,
     });
     return { ok: true, userId: current.id, changed: true } as const;

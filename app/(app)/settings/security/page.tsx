@@ -25,7 +25,8 @@ export default async function SecuritySettingsPage({
 }) {
   const session = await requireSession('/settings/security');
   // `Show more` asks for a longer list (?activity=40, …), within bounds whatever the URL says.
-  const asked = Number((await searchParams).activity);
+  const params = await searchParams;
+  const asked = Number(params.activity);
   const limit = Number.isInteger(asked)
     ? Math.min(Math.max(asked, ACTIVITY_PAGE), ACTIVITY_MAX)
     : ACTIVITY_PAGE;
@@ -65,6 +66,7 @@ export default async function SecuritySettingsPage({
         backupCodesLeft={status.backupCodesLeft}
         account={session.email}
         appName={env().APP_NAME}
+        startSetUpOpen={params.setup === '1' && !status.enabled}
       />
       <PasswordPanel email={session.email} appName={env().APP_NAME} />
       <EmailPanel verified={session.emailVerified} mfaEnabled={status.enabled} />
