@@ -121,13 +121,14 @@ export function adminActionDone(
   kind: 'sign_out_everywhere' | 'reset_two_factor' | 'lock' | 'unlock',
   email: string,
   signedOut: number,
+  mailed = false,
 ): string {
   const sessions = `${signedOut} session${signedOut === 1 ? '' : 's'} (web and API) ended`;
   switch (kind) {
     case 'sign_out_everywhere':
       return `${email} was signed out everywhere: ${sessions}.`;
     case 'reset_two_factor':
-      return `Two-factor authentication was reset for ${email}: it is off, their authenticator, backup codes and trusted devices were removed, ${sessions}, and they were emailed. They can now sign in with their password alone and set it up again.`;
+      return `Two-factor authentication was reset for ${email}: it is off, their authenticator, backup codes and trusted devices were removed, and ${sessions}. ${mailed ? 'They were emailed.' : 'The email to them could not be sent: tell them yourself.'} They can now sign in with their password alone and set it up again.`;
     case 'lock':
       return `${email} is locked: signing in is refused, and ${sessions}.`;
     case 'unlock':

@@ -24,7 +24,7 @@ import { isUserId } from './directory';
 export type AdminActionKind = (typeof ADMIN_OPERATIONS)[number];
 
 export type AdminActionResult =
-  | { ok: true; kind: AdminActionKind; email: string; signedOut: number }
+  | { ok: true; kind: AdminActionKind; email: string; signedOut: number; mailed: boolean }
   | Refused<
       | 'notFound'
       | 'adminSelf'
@@ -144,6 +144,8 @@ export async function adminAct(
     if (error instanceof Abort) return error.failure;
     throw error;
   }
-  if (kind === 'reset_two_factor') await sendSecurityNotice(target.id, { kind: 'admin_mfa_reset' }, ctx);
-  return { ok: true, kind, email: target.email, signedOut };
+  // The change is done whatever the mail does; the administrator is told whether it went.
+  const mailed =
+    kind === 'reset_two_factor' && (await sendSecurityNotice(target.id, { kind: 'admin_mfa_reset' }, ctx));
+  return { ok: true, kind, email: target.email, signedOut, mailed };
 }

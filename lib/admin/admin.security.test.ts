@@ -32,6 +32,20 @@ import { currentAdmin } from './access';
 import { escapeLike, searchUsers } from './directory';
 
 vi.mock('next/headers', () => import('@/tests/request-scope'));
+// The real step-up, with a moment after it where a test can change the world (a role revoked
+// while the administrator typed their code).
+const hooks = vi.hoisted(() => ({ afterStepUp: null as null | (() => Promise<void>) }));
+vi.mock('@/lib/auth/step-up', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/lib/auth/step-up')>();
+  return {
+    ...real,
+    stepUp: async (...args: Parameters<typeof real.stepUp>) => {
+      const result = await real.stepUp(...args);
+      await hooks.afterStepUp?.();
+      return result;
+    },
+  };
+});
 vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
 
 const outbox = tempOutbox('admin-sec');
@@ -182,6 +196,23 @@ describe('only an administrator, as the database says now, sees the console', ()
     await unchanged();
   });
 
+  it('a role revoked while the step-up runs stops the change (the role is checked again inside it)', async () => {
+    const target = await person();
+    const { admin, request } = await signedInAdmin();
+    hooks.afterStepUp = () => setRole(admin.email, 'user', ctx()).then(() => undefined);
+    try {
+      request();
+      expect(await act('lock', target.id, admin.password, admin.backupCodes[0]!)).toEqual({
+        ok: false,
+        error: messages.notFound,
+      });
+    } finally {
+      hooks.afterStepUp = null;
+    }
+    expect(await lockedAt(target.id)).toEqual({ lockedAt: null, lockedBy: null });
+    expect((await listActiveSessions(target.id)).length).toBe(2);
+  });
+
   it('every action asks the administrator’s own step-up: a wrong password or a wrong code changes nothing', async () => {
     const target = await person();
     const before = (await listActiveSessions(target.id)).length;
@@ -293,6 +324,7 @@ describe('what each action does', () => {
       ok: true,
       done: expect.stringContaining('Two-factor authentication was reset'),
     });
+    expect(reset.done).toContain('They were emailed.');
     expect(await factorRow(target.id)).toBeUndefined();
     expect(await backupCodeRows(target.id)).toEqual([]);
     expect(await trustedDeviceCount(target.id)).toBe(0);

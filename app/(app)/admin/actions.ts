@@ -23,6 +23,6 @@ export const adminAction = authenticatedAction(
     const result = await adminAct(session.userId, operation, userId, password, code, await requestContext());
     if (!result.ok) return toActionState(result);
     revalidatePath(`/admin/users/${userId}`);
-    return { ok: true, done: adminActionDone(result.kind, result.email, result.signedOut) };
+    return { ok: true, done: adminActionDone(result.kind, result.email, result.signedOut, result.mailed) };
   },
 );
