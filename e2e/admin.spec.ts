@@ -155,9 +155,10 @@ test('without JavaScript: search, and Sign out everywhere with the step-up', asy
   await page.goto('/login');
   await fillSignIn(page, adminEmail, adminPassword);
   await expect(page).toHaveURL(/\/login\/verify/);
-  // Not signed in yet: the console is a 404 like any unknown page.
-  await page.goto('/admin');
-  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  // Not signed in yet (only the password step passed): the console is a 404. (Only the status
+  // here: Next 16 puts notFound()'s page into the HTML only through its script, so without
+  // JavaScript the body is empty; vercel/next.js#98295.)
+  expect((await page.goto('/admin'))?.status()).toBe(404);
   await page.goto('/login');
   await fillSignIn(page, adminEmail, adminPassword);
   const { code } = await totpCode(admin.secret, admin.lastStep);
