@@ -3,11 +3,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loginAction } from '@/app/(auth)/login/actions';
 import { POST as apiLoginRoute } from '@/app/api/v1/auth/login/route';
 import { POST as apiRefreshRoute } from '@/app/api/v1/auth/token/refresh/route';
+import { validatedAction } from '@/lib/actions';
+import { operations } from '@/lib/api/operations';
+import { apiRoute } from '@/lib/api/route';
 import { startApiSession } from '@/lib/api/sessions';
 import { db } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
 import { messages } from '@/lib/messages';
 import { createChallenge } from '@/lib/mfa/challenge';
+import { z } from '@/lib/validation/zod';
 import { call } from '@/tests/api';
 import { ctx } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
@@ -124,5 +128,23 @@ describe('a locked account: refused after the password, and only then', () => {
     // Not spent by the refusal: the same token works once unlocked (nothing else ended the session).
     const again = await call(apiRefreshRoute, { body: { refreshToken: started.refreshToken } });
     expect(again.status).toBe(200);
+  });
+
+  it('a session refused at its start (a lock that raced the checks) reads as the lock, on the web and in the API', async () => {
+    const action = validatedAction(z.object({}), {}, async () => {
+      throw new AccountLockedError();
+    });
+    expect(await action({ ok: false }, formOf({}))).toMatchObject({
+      ok: false,
+      error: messages.accountLocked,
+    });
+    const route = apiRoute(operations.logout, async () => {
+      throw new AccountLockedError();
+    });
+    const user = await makeUser();
+    const started = await startApiSession(user.id, ctx(), false);
+    const answer = await call(route, { token: started.accessToken });
+    expect(answer.status).toBe(403);
+    expect(answer.body.error?.code).toBe('account_locked');
   });
 });
