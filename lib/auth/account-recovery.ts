@@ -191,6 +191,7 @@ export type CompleteRecoveryResult =
   | Refused<'recoveryLinkInvalid'>
   | Refused<'recoveryNotYet'>
   | Refused<'invalidCredentials', 'password'>
+  | Refused<'accountLocked'>
   | RateLimited;
 
 const INVALID_LINK = refused('recoveryLinkInvalid');
@@ -213,7 +214,12 @@ export async function completeAccountRecovery(
   if (link.state === 'invalid') return INVALID_LINK;
   if (link.state === 'waiting') return refused('recoveryNotYet');
   const signIn = await passwordSignIn(link.email, password, ctx, null);
-  if (!signIn.ok) return signIn.kind === 'rate_limited' ? signIn : refused('invalidCredentials', 'password');
+  if (!signIn.ok) {
+    // A locked account is not recovered (the lock is an administrator's decision), and says so
+    // after the right password only, as sign-in does.
+    if (signIn.kind === 'rate_limited' || signIn.kind === 'accountLocked') return signIn;
+    return refused('invalidCredentials', 'password');
+  }
   const { userId } = signIn;
   const tokenHash = hashIfWellFormed(token) ?? '';
   let signedOut = 0;
