@@ -94,6 +94,9 @@ export async function adminAct(
   if (!(await isMfaEnabled(actorId))) return refused('adminNeedsTwoFactor');
   const target = await findTarget(targetId);
   if (!target) return refused('adminNoSuchUser');
+  // Again on the stored id: the database reads ids in any case, so an upper-case copy of the
+  // administrator's own id finds their own row while differing from it as text.
+  if (target.id === actorId) return refused('adminSelf');
   // Checked before the step-up, so a stale page does not spend the administrator's code.
   if (kind === 'lock' && target.locked) return refused('adminAlreadyLocked');
   if (kind === 'unlock' && !target.locked) return refused('adminNotLocked');

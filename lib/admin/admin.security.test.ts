@@ -255,16 +255,26 @@ describe('only an administrator, as the database says now, sees the console', ()
       error: messages.adminNeedsTwoFactor,
     });
     expect(await lockedAt(target.id)).toEqual({ lockedAt: null, lockedBy: null });
+    // Nor read anyone's data: a password alone would open every account's sessions and activity.
+    request();
+    const page = await AdminPage({ searchParams: noParams() });
+    expect(JSON.stringify(page)).not.toContain(target.email);
+    expect(JSON.stringify(page)).not.toContain('admin-users');
+    request();
+    const userPage = await AdminUserPage({ params: Promise.resolve({ id: target.id }) });
+    expect(JSON.stringify(userPage)).not.toContain(target.email);
   });
 
-  it('an administrator cannot lock, reset or sign out their own account from the console', async () => {
+  it('an administrator cannot lock, reset or sign out their own account from the console (any spelling of the id)', async () => {
     const { admin, request } = await signedInAdmin();
     for (const [i, op] of ['lock', 'reset_two_factor', 'sign_out_everywhere'].entries()) {
-      request();
-      expect(await act(op, admin.id, admin.password, admin.backupCodes[i]!)).toEqual({
-        ok: false,
-        error: messages.adminSelf,
-      });
+      for (const id of [admin.id, admin.id.toUpperCase()]) {
+        request();
+        expect(await act(op, id, admin.password, admin.backupCodes[i]!)).toEqual({
+          ok: false,
+          error: messages.adminSelf,
+        });
+      }
     }
     expect(await lockedAt(admin.id)).toEqual({ lockedAt: null, lockedBy: null });
     expect(await mfaStatus(admin.id)).toMatchObject({ enabled: true, backupCodesLeft: 10 });

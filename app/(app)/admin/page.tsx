@@ -5,6 +5,7 @@ import { LocalTime } from '@/components/ui/local-time';
 import { currentAdmin } from '@/lib/admin/access';
 import { pageNumber, SEARCH_MAX, searchUsers, USERS_PAGE_SIZE } from '@/lib/admin/directory';
 import { formatWhen } from '@/lib/format';
+import { NeedsTwoFactor } from './needs-two-factor';
 
 type Params = Promise<Record<string, string | string[] | undefined>>;
 
@@ -28,6 +29,7 @@ function pageHref(query: string, page: number): string {
 export default async function AdminPage({ searchParams }: { searchParams: Params }) {
   const admin = await currentAdmin();
   if (!admin) notFound();
+  if (!admin.mfaEnabled) return <NeedsTwoFactor />;
   const params = await searchParams;
   const q = typeof params.q === 'string' ? params.q : '';
   const result = await searchUsers(q, pageNumber(params.page));

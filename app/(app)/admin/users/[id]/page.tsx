@@ -7,6 +7,7 @@ import { findUserForAdmin } from '@/lib/admin/directory';
 import { describeDevice, formatWhen } from '@/lib/format';
 import { isMfaEnabled } from '@/lib/mfa/factors';
 import { activityLabel } from '../../../settings/security/activity-labels';
+import { NeedsTwoFactor } from '../../needs-two-factor';
 import { AdminActions } from './admin-actions';
 
 type Params = Promise<{ id: string }>;
@@ -25,6 +26,7 @@ const when = (date: Date) => <LocalTime iso={date.toISOString()} utc={formatWhen
 export default async function AdminUserPage({ params }: { params: Params }) {
   const admin = await currentAdmin();
   if (!admin) notFound();
+  if (!admin.mfaEnabled) return <NeedsTwoFactor />;
   const { id } = await params;
   const user = await findUserForAdmin(id);
   if (!user) notFound();
