@@ -96,9 +96,14 @@ describe('programs', () => {
   it('a program (no cookies) is judged by its network alone', async () => {
     const user = await makeUser();
     const ip = uniqueIp();
+    // Counted by their events: an unverified address gets one notice of a kind an hour anyway.
+    const newDeviceEvents = async () =>
+      (await recentEvents(user.id, 20)).filter((e) => e.type === 'new_device_sign_in');
     expect(await apiLogin(user.email, user.password, ctx(ip))).toMatchObject({ ok: true });
     expect(await newSignInMails(user.email)).toHaveLength(1);
+    expect(await newDeviceEvents()).toHaveLength(1);
+    expect((await newDeviceEvents())[0]?.detail).toEqual({ client: 'api' });
     expect(await apiLogin(user.email, user.password, ctx(ip))).toMatchObject({ ok: true });
-    expect(await newSignInMails(user.email)).toHaveLength(1);
+    expect(await newDeviceEvents()).toHaveLength(1);
   });
 });
