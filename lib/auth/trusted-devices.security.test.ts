@@ -7,9 +7,10 @@ import { auditEvents, trustedDevices, users } from '@/lib/db/schema';
 import { noticesSettled } from '@/lib/email/notices';
 import { listOutbox } from '@/lib/email/outbox';
 import { disableMfa } from '@/lib/mfa/factors';
+import { beginEnrollment } from '@/lib/mfa/totp-factor';
 import { ctx, uniqueIp } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
-import { codeNow, enrolledUser, freezeClock, tablesContaining } from '@/tests/mfa';
+import { codeAt, codeNow, enrolledUser, freezeClock, nowStep, tablesContaining } from '@/tests/mfa';
 import { tempOutbox } from '@/tests/outbox';
 import { beginRequest, changedCookies } from '@/tests/request-scope';
 import {
@@ -33,7 +34,7 @@ import {
   trustedDeviceSkipsSecondStep,
   trustThisDevice,
 } from './trusted-devices';
-import { disableTwoFactor } from './two-factor';
+import { disableTwoFactor, enableTwoFactor } from './two-factor';
 import { undoChange } from './undo';
 
 vi.mock('next/headers', () => import('@/tests/request-scope'));
@@ -150,6 +151,20 @@ describe('a trusted browser skips the second step', () => {
     const plain = await makeUser();
     const plainCookie = await trustBrowser(plain.id);
     expect(await skips(plain.id, { [plainCookie.name]: plainCookie.value })).toBe(false);
+  });
+
+  it('never comes back to life when two-factor is turned on again', async () => {
+    const user = await enrolledUser();
+    const cookie = await trustBrowser(user.id);
+    await disableMfa(user.id); // a path that left the row behind
+    const enrollment = await beginEnrollment(user.id, user.email);
+    if (!enrollment) throw new Error('no enrollment');
+    const session = await createSession(user.id, false, ctx(), false);
+    const owner = { userId: user.id, email: user.email, sessionId: session.id, remember: false };
+    const code = await codeAt(enrollment.secret, nowStep());
+    expect(await enableTwoFactor(owner, code, ctx(), async () => {})).toMatchObject({ ok: true });
+    expect(await rowsOf(user.id)).toEqual([]);
+    expect(await skips(user.id, { [cookie.name]: cookie.value })).toBe(false);
   });
 
   it('keeps at most MAX_TRUSTED_DEVICES per account: the oldest goes', async () => {

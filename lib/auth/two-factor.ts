@@ -67,9 +67,12 @@ export async function enableTwoFactor(
   continueSession: () => Promise<unknown> = () => startSession(owner.userId, owner.remember, ctx, true),
 ): Promise<EnableResult> {
   const result = await guarded({ name: 'mfaEnroll', id: owner.userId }, async () => {
-    const backupCodes = await completeEnrollment(owner.userId, code, (tx) =>
-      recordEvent('mfa_enabled', ctx, { userId: owner.userId, tx }),
-    );
+    const backupCodes = await completeEnrollment(owner.userId, code, async (tx) => {
+      await recordEvent('mfa_enabled', ctx, { userId: owner.userId, tx });
+      // None should exist (turning it off removes them), but trust given under an earlier factor
+      // must never come back to life with a new one, whatever path took the old one away.
+      await removeAllTrustedDevices(owner.userId, tx);
+    });
     if (backupCodes) return { ok: true, backupCodes } as const;
     await recordEvent('mfa_enable_failed', ctx, { userId: owner.userId });
     return refused('invalidCode', 'code');
