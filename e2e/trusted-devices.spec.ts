@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { expectAccessibleInEveryView } from './axe';
 import { enrollTotp, fillSignIn, mailTo, register, signOut, strongPassword, uniqueEmail } from './fixtures';
 
 // Playwright's Desktop Chrome speaks with a Windows user agent: the device is 'Chrome on Windows'.
@@ -60,6 +61,8 @@ test('a trusted browser skips the second step (never the password) until it is r
   await expect(page.getByTestId('security-activity')).toContainText('Signed in on a trusted device');
   await expect(trustedList(page)).toHaveCount(1);
   await expect(trustedList(page)).toContainText('Chrome on Windows');
+  // The list, at desktop and phone widths, light and dark: no serious axe finding.
+  await expectAccessibleInEveryView(page, 'security page with a trusted device');
   const remove = trustedList(page).getByRole('button', { name: 'Remove', exact: true });
   await expect(remove).toHaveAccessibleDescription(/Chrome on Windows/);
   await remove.click();
@@ -69,6 +72,7 @@ test('a trusted browser skips the second step (never the password) until it is r
   await expect(page.locator(':focus')).toContainText('Removed Chrome on Windows');
   await expect(trustedList(page)).toHaveCount(0);
   await expect(page.getByTestId('trusted-devices-empty')).toBeVisible();
+  await expectAccessibleInEveryView(page, 'security page after removing a trusted device');
 
   // The next sign-in asks for the second step again.
   await signOut(page);
