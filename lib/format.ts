@@ -1,26 +1,37 @@
-/** A short, human name for a user agent: "Firefox on Linux". Display only, never trusted. */
+/**
+ * A short, human name for a user agent: "Firefox on Linux", the name people know their browser
+ * and system by. One function names sessions, trusted devices, activity and the notices' "From:".
+ * Display only, never trusted. Order matters: Edge, Opera and Samsung Internet also say "Chrome",
+ * and every browser on iOS says "Safari" (Chrome and Firefox there say CriOS and FxiOS).
+ */
 export function describeDevice(userAgent: string | null): string {
   if (!userAgent) return 'Unknown device';
-  const browser = /Edg\//.test(userAgent)
+  const browser = /Edg(e|A|iOS)?\//.test(userAgent)
     ? 'Edge'
-    : /Firefox\//.test(userAgent)
-      ? 'Firefox'
-      : /Chrome\/|Chromium\//.test(userAgent)
-        ? 'Chrome'
-        : /Safari\//.test(userAgent)
-          ? 'Safari'
-          : 'Browser';
+    : /OPR\/|Opera/.test(userAgent)
+      ? 'Opera'
+      : /SamsungBrowser\//.test(userAgent)
+        ? 'Samsung Internet'
+        : /Firefox\/|FxiOS\//.test(userAgent)
+          ? 'Firefox'
+          : /Chrome\/|Chromium\/|CriOS\//.test(userAgent)
+            ? 'Chrome'
+            : /Safari\//.test(userAgent)
+              ? 'Safari'
+              : 'Browser';
   const os = /Android/.test(userAgent)
     ? 'Android'
-    : /iPhone|iPad/.test(userAgent)
+    : /iPhone|iPad|iPod/.test(userAgent)
       ? 'iOS'
       : /Windows/.test(userAgent)
         ? 'Windows'
-        : /Mac OS X/.test(userAgent)
-          ? 'macOS'
-          : /Linux/.test(userAgent)
-            ? 'Linux'
-            : 'an unknown system';
+        : /CrOS/.test(userAgent)
+          ? 'ChromeOS'
+          : /Mac OS X/.test(userAgent)
+            ? 'macOS'
+            : /Linux/.test(userAgent)
+              ? 'Linux'
+              : 'an unknown system';
   return `${browser} on ${os}`;
 }
 

@@ -63,6 +63,7 @@ export const messages = {
   badRequest: 'This request could not be read. Reload the page and try again.',
   sessionEnded: 'Your session has ended. Please sign in again.',
   sessionAlreadyEnded: 'That session had already ended.',
+  trustedDeviceAlreadyRemoved: 'That device was no longer trusted.',
   recoveryRequested:
     'If this address belongs to an account with two-factor authentication, we have sent it a recovery link. Recovery completes only after a waiting period: the email says when, and how to cancel it.',
   recoveryLinkInvalid:

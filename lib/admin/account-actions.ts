@@ -3,8 +3,9 @@ import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { type AuditDetail, type AuditType, recordEvent } from '@/lib/audit';
 import { revokeOtherSessions } from '@/lib/auth/sessions';
 import { stepUp } from '@/lib/auth/step-up';
+import { type RemovalReason, removeAllTrustedDevices } from '@/lib/auth/trusted-devices';
 import { type Db, db } from '@/lib/db/client';
-import { totpFactors, trustedDevices, users } from '@/lib/db/schema';
+import { totpFactors, users } from '@/lib/db/schema';
 import { sendSecurityNotice } from '@/lib/email/notices';
 import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
@@ -42,6 +43,13 @@ const EVENT: Record<AdminActionKind, AuditType> = {
   reset_two_factor: 'admin_mfa_reset',
   lock: 'account_locked',
   unlock: 'account_unlocked',
+};
+
+/** Why the person's trusted devices went, in their activity (every action but unlock). */
+const TRUST_REMOVAL: Record<Exclude<AdminActionKind, 'unlock'>, RemovalReason> = {
+  sign_out_everywhere: 'admin_signed_out_everywhere',
+  reset_two_factor: 'admin_mfa_reset',
+  lock: 'account_locked',
 };
 
 /** Thrown inside a transaction to roll it back with a refusal (a race lost since the checks). */
@@ -125,9 +133,11 @@ export async function adminAct(
         .returning({ id: users.id });
       if (!unlocked) throw new Abort(refused('adminNotLocked'));
     }
-    if (kind === 'reset_two_factor') {
-      // Trusted devices skip the second step: with the factor gone they must go too.
-      await tx.delete(trustedDevices).where(eq(trustedDevices.userId, target.id));
+    if (kind !== 'unlock') {
+      // Trusted devices skip the second step: with the factor gone they must go, and signing
+      // someone out everywhere (or locking them) must not leave a browser that gets back in with
+      // the password alone.
+      await removeAllTrustedDevices(target.id, tx, { ctx, reason: TRUST_REMOVAL[kind] });
     }
     if (kind !== 'unlock') signedOut = await revokeOtherSessions(target.id, undefined, tx);
     // `signedOut`, not `count`: the activity list reads `count` as repeated refusals.

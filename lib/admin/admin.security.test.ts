@@ -290,6 +290,8 @@ describe('what each action does', () => {
     request();
     const locked = await act('lock', target.id, admin.password, admin.backupCodes[0]!);
     expect(locked.ok).toBe(true);
+    // Unlocking later must not hand a trusted browser back its skip of the second step.
+    expect(await trustedDeviceCount(target.id)).toBe(0);
     expect(locked).toMatchObject({ done: expect.stringContaining(`${target.email} is locked`) });
     expect(await listActiveSessions(target.id)).toEqual([]);
     expect(await lockedAt(target.id)).toMatchObject({ lockedAt: expect.any(Date), lockedBy: admin.id });
@@ -376,6 +378,8 @@ describe('what each action does', () => {
       done: `${target.email} was signed out everywhere: 2 sessions (web and API) ended.`,
     });
     expect(await listActiveSessions(target.id)).toEqual([]);
+    // A trusted browser would get back in with the password alone: it goes too.
+    expect(await trustedDeviceCount(target.id)).toBe(0);
     expect(
       (await auditRowsOfUser(target.id)).find((r) => r.type === 'admin_signed_out_everywhere')?.detail,
     ).toEqual({ by: admin.id, signedOut: 2 });

@@ -7,6 +7,7 @@ import {
   revokeSession,
   revokeUserSession,
 } from '@/lib/auth/sessions';
+import { removeAllTrustedDevices } from '@/lib/auth/trusted-devices';
 import { disableTwoFactor, enableTwoFactor, startTwoFactorSetup } from '@/lib/auth/two-factor';
 import { db } from '@/lib/db/client';
 import type { RequestContext } from '@/lib/http/request-context';
@@ -104,6 +105,7 @@ export async function signOut(caller: Caller, ctx: RequestContext): Promise<void
 export async function signOutEverywhere(caller: Caller, ctx: RequestContext): Promise<void> {
   await (await db()).transaction(async (tx) => {
     const count = await revokeOtherSessions(caller.session.userId, undefined, tx);
+    await removeAllTrustedDevices(caller.session.userId, tx, { ctx, reason: 'signed_out_everywhere' });
     if (count > 0) {
       await recordEvent('session_revoked', ctx, {
         userId: caller.session.userId,

@@ -1,6 +1,7 @@
 import 'server-only';
 import { sendVerificationEmail } from '@/lib/auth/email-verification';
 import { passwordSignIn } from '@/lib/auth/login';
+import { noteSignIn } from '@/lib/auth/new-device';
 import { registerUser } from '@/lib/auth/register';
 import { verifySecondStep } from '@/lib/auth/second-step';
 import { findEmailById } from '@/lib/db/users';
@@ -26,6 +27,8 @@ export type ChallengeIssued = { ok: true; challengeToken: string };
 export async function apiRegister(email: string, password: string, ctx: RequestContext) {
   const result = await registerUser(email, password, ctx);
   if (!result.ok) return result;
+  // The registering network is the owner's: known from now on, and no mail.
+  await noteSignIn(result.user.id, ctx, { knownBrowser: true, client: 'api' });
   try {
     await sendVerificationEmail(result.user, ctx);
   } catch {
@@ -48,11 +51,9 @@ export async function apiLogin(
       challengeToken: await createChallenge({ userId: result.userId, remember: true }, ctx),
     };
   }
-  return signedIn(
-    result.userId,
-    email,
-    await startApiSession(result.userId, ctx, false, { method: 'password' }),
-  );
+  const tokens = await startApiSession(result.userId, ctx, false, { method: 'password' });
+  await programSignedIn(result.userId, ctx);
+  return signedIn(result.userId, email, tokens);
 }
 
 export async function apiVerifySecondStep(
@@ -66,7 +67,17 @@ export async function apiVerifySecondStep(
   if (!result.ok) return result;
   // Read before the session starts: nothing that can fail comes after it.
   const email = await findEmailById(result.userId);
-  return signedIn(result.userId, email, await startApiSession(result.userId, ctx, true, { method }));
+  const tokens = await startApiSession(result.userId, ctx, true, { method });
+  await programSignedIn(result.userId, ctx);
+  return signedIn(result.userId, email, tokens);
+}
+
+/**
+ * A program has no cookies, so no browser to know: a sign-in from a network the account has
+ * never used mails the owner (noteSignIn never throws: the tokens are issued either way).
+ */
+function programSignedIn(userId: string, ctx: RequestContext): Promise<boolean> {
+  return noteSignIn(userId, ctx, { knownBrowser: false, client: 'api' });
 }
 
 /** Every refresh counts against the IP's budget, whatever its outcome. */

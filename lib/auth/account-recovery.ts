@@ -16,6 +16,7 @@ import { emailKey, guarded } from '@/lib/rate-limit';
 import { sendRecoveryMail } from './account-recovery-mail';
 import { passwordSignIn } from './login';
 import { revokeOtherSessions } from './sessions';
+import { removeAllTrustedDevices } from './trusted-devices';
 
 /**
  * Account recovery when every second factor is lost (the contract's "Account recovery when every
@@ -242,6 +243,7 @@ export async function completeAccountRecovery(
         .returning({ id: accountRecoveries.id });
       if (!spent) throw new LinkSpent();
       signedOut = await revokeOtherSessions(userId, undefined, tx);
+      await removeAllTrustedDevices(userId, tx, { ctx, reason: 'account_recovered' });
       await recordEvent('mfa_disabled', ctx, { userId, detail: { via: 'account_recovery' }, tx });
       await recordEvent('account_recovery_completed', ctx, { userId, detail: { signedOut }, tx });
     });

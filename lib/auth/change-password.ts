@@ -12,6 +12,7 @@ import { hashPassword } from './password';
 import { passwordPolicyError } from './password-policy';
 import { recheckPassword } from './recheck';
 import { revokeOtherSessions } from './sessions';
+import { removeAllTrustedDevices } from './trusted-devices';
 
 export type ChangePasswordResult =
   | { ok: true; signedOut: number }
@@ -47,6 +48,8 @@ export async function changePassword(
     // A reset link asked for earlier would undo this change (OWASP: tokens die with the password).
     await revokeEmailTokens(user.id, ['reset_password'], tx);
     const count = await revokeOtherSessions(user.id, keepSessionId, tx);
+    // Trust was given under the old password's account: whoever had that may have trusted a device.
+    await removeAllTrustedDevices(user.id, tx, { ctx, reason: 'password_changed' });
     await recordEvent('password_changed', ctx, { userId: user.id, detail: { signedOut: count }, tx });
     return count;
   });

@@ -22,6 +22,7 @@ import { hashPassword } from './password';
 import { passwordPolicyError } from './password-policy';
 import { afterSecondFactor, checkSecondFactor } from './second-factor';
 import { revokeOtherSessions } from './sessions';
+import { removeAllTrustedDevices } from './trusted-devices';
 
 export type RequestResetResult = { ok: true } | RateLimited | Refused<'mailFailed'>;
 
@@ -157,6 +158,7 @@ export async function resetPassword(
     await revokeEmailTokens(userId, ['reset_password', 'change_email'], tx);
     // Every session ends, and the event says so, with the new password: all or nothing.
     const count = await revokeOtherSessions(userId, undefined, tx);
+    await removeAllTrustedDevices(userId, tx, { ctx, reason: 'password_reset' });
     await recordEvent('password_reset', ctx, { userId, detail: { signedOut: count }, tx });
     return { signedOut: count };
   });

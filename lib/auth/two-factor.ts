@@ -11,6 +11,7 @@ import { recheckPassword } from './recheck';
 import { startSession } from './session-cookie';
 import { revokeOtherSessions, revokeSession } from './sessions';
 import { stepUp } from './step-up';
+import { removeAllTrustedDevices } from './trusted-devices';
 import { issueUndoLink } from './undo';
 
 /** Who is changing their second factor: the DAL's session, reduced to what these flows use. */
@@ -66,9 +67,12 @@ export async function enableTwoFactor(
   continueSession: () => Promise<unknown> = () => startSession(owner.userId, owner.remember, ctx, true),
 ): Promise<EnableResult> {
   const result = await guarded({ name: 'mfaEnroll', id: owner.userId }, async () => {
-    const backupCodes = await completeEnrollment(owner.userId, code, (tx) =>
-      recordEvent('mfa_enabled', ctx, { userId: owner.userId, tx }),
-    );
+    const backupCodes = await completeEnrollment(owner.userId, code, async (tx) => {
+      await recordEvent('mfa_enabled', ctx, { userId: owner.userId, tx });
+      // None should exist (turning it off removes them), but trust given under an earlier factor
+      // must never come back to life with a new one, whatever path took the old one away.
+      await removeAllTrustedDevices(owner.userId, tx);
+    });
     if (backupCodes) return { ok: true, backupCodes } as const;
     await recordEvent('mfa_enable_failed', ctx, { userId: owner.userId });
     return refused('invalidCode', 'code');
@@ -117,7 +121,11 @@ export async function disableTwoFactor(
 ): Promise<StepUpChangeResult<object>> {
   const check = await stepUp(owner.userId, password, code, ctx);
   if (!check.ok) return check.kind === 'rate_limited' ? check : refused('stepUpFailed');
-  await disableMfa(owner.userId, (tx) => recordEvent('mfa_disabled', ctx, { userId: owner.userId, tx }));
+  await disableMfa(owner.userId, async (tx) => {
+    await recordEvent('mfa_disabled', ctx, { userId: owner.userId, tx });
+    // Trust stood in for a factor that is gone (and would come back to life if it were turned on again).
+    await removeAllTrustedDevices(owner.userId, tx, { ctx, reason: 'mfa_disabled' });
+  });
   await sendSecurityNotice(owner.userId, { kind: 'mfa_disabled' }, ctx);
   return { ok: true };
 }

@@ -10,6 +10,7 @@ import { describeFailure } from '@/lib/log';
 import { endRecoveriesForOldAddress } from './account-recovery';
 import { issueEmailToken, peekEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
 import { revokeOtherSessions } from './sessions';
+import { removeAllTrustedDevices } from './trusted-devices';
 
 /**
  * "This wasn't me": the link in the notice of a change that could lock the owner out (two-factor
@@ -64,6 +65,8 @@ export async function undoChange(token: unknown, ctx: RequestContext): Promise<U
     if (!undone) return null;
     // Every session ends, and the event says so, with the undoing itself: all or nothing.
     const signedOut = await revokeOtherSessions(undone.userId, undefined, tx);
+    // The intruder's way back without a code, if they trusted a device meanwhile.
+    await removeAllTrustedDevices(undone.userId, tx, { ctx, reason: 'change_undone' });
     await recordEvent('change_undone', ctx, {
       userId: undone.userId,
       detail: { kind: undone.kind, signedOut },

@@ -26,7 +26,9 @@ export type SecurityNotice =
   | { kind: 'backup_codes_regenerated' }
   | { kind: 'account_recovered' }
   | { kind: 'admin_mfa_reset' }
-  | { kind: 'account_deleted' };
+  | { kind: 'account_deleted' }
+  | { kind: 'device_trusted' }
+  | { kind: 'new_device_sign_in' };
 
 type Template = { subject: string; happened: string; extra?: string };
 
@@ -92,6 +94,18 @@ function template(notice: SecurityNotice, appName: string): Template {
         happened:
           'An administrator reset your two-factor authentication: it is off now, your old authenticator codes and backup codes no longer work, trusted devices were removed and every session was signed out. Sign in with your password and set it up again in your security settings.',
       };
+    case 'device_trusted':
+      return {
+        subject: `A device was trusted for your ${appName} account`,
+        happened:
+          'A browser was trusted for 30 days: signing in on it now asks for the password only, not a code.',
+      };
+    case 'new_device_sign_in':
+      return {
+        subject: `New sign-in to your ${appName} account`,
+        happened:
+          'Your account was signed in to from a browser and a network it has not been used from before.',
+      };
     case 'account_deleted':
       return {
         subject: `Your ${appName} account was deleted`,
@@ -107,6 +121,23 @@ const UNDO_EFFECT: Partial<Record<SecurityNotice['kind'], string>> = {
   email_change_requested:
     'it cancels the change (or moves the account back to this address) and signs out every session',
 };
+
+/** What to do when it was not them, where the general advice (reset the password) is not all of it. */
+function notYouAdvice(kind: SecurityNotice['kind']): string {
+  switch (kind) {
+    case 'account_deleted':
+      return 'If you did not do this, reply to this email at once.';
+    case 'admin_mfa_reset':
+      return `Not expected? Contact your administrator at once, and reset your password now: ${appLink('/forgot-password')}`;
+    // Whoever trusted it knows the password and passed a code: removing the device is not enough.
+    case 'device_trusted':
+      return `If this wasn't you, remove the device in your security settings (${appLink('/settings/security')}) and change your password, or reset it: ${appLink('/forgot-password')}`;
+    case 'new_device_sign_in':
+      return `If this wasn't you, secure your account now: change your password and sign out the other sessions in your security settings (${appLink('/settings/security')}), or reset your password: ${appLink('/forgot-password')}`;
+    default:
+      return `If you did not do this, reset your password now: ${appLink('/forgot-password')}`;
+  }
+}
 
 function composeNotice(
   notice: SecurityNotice,
@@ -137,12 +168,7 @@ function composeNotice(
     });
     return { subject: t.subject, ...body };
   }
-  const notYou =
-    notice.kind === 'account_deleted'
-      ? 'If you did not do this, reply to this email at once.'
-      : notice.kind === 'admin_mfa_reset'
-        ? `Not expected? Contact your administrator at once, and reset your password now: ${appLink('/forgot-password')}`
-        : `If you did not do this, reset your password now: ${appLink('/forgot-password')}`;
+  const notYou = notYouAdvice(notice.kind);
   const body = composeMail({
     paragraphs: [t.happened, ...(t.extra ? [t.extra] : []), where],
     action:
@@ -187,4 +213,20 @@ export async function sendSecurityNotice(
     console.error(`latchkey: security notice ${notice.kind} not sent:`, describeFailure(error));
     return false;
   }
+}
+
+/**
+ * Notices about a sign-in go out off the response path: the sign-in has happened, and neither a
+ * slow mail server nor a failing one may hold it up or turn it into an error. Tests wait here.
+ */
+const inFlight = new Set<Promise<unknown>>();
+
+export function sendSecurityNoticeLater(userId: string, notice: SecurityNotice, ctx: RequestContext): void {
+  // sendSecurityNotice logs and swallows its own failures.
+  const task = sendSecurityNotice(userId, notice, ctx).finally(() => inFlight.delete(task));
+  inFlight.add(task);
+}
+
+export async function noticesSettled(): Promise<void> {
+  await Promise.all([...inFlight]);
 }

@@ -45,3 +45,15 @@ function ipv6Groups(address: string): number[] {
   const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
   return [...left, ...zeros, ...right].map((g) => Number.parseInt(g, 16));
 }
+
+/**
+ * The network an address belongs to, for "has this account been used from here before"
+ * (lib/auth/new-device.ts): IPv4 its /24 (a home line's or office's addresses change within it),
+ * IPv6 its /64 as above. Coarser than ipBucket on purpose: a new address on the same line is not
+ * news to the account's owner.
+ */
+export function ipNetwork(ip: string): string {
+  const bucket = ipBucket(ip);
+  if (!isIPv4(bucket)) return bucket;
+  return `${bucket.split('.').slice(0, 3).join('.')}.0/24`;
+}

@@ -1,7 +1,7 @@
 import { CALLBACK_URL_MAX } from '@/lib/auth/callback-url';
 import { messages } from '@/lib/messages';
 import { normalizeBackupCode, normalizeTotpCode } from '@/lib/mfa/code-shapes';
-import { currentPasswordField } from './fields';
+import { checkboxField, currentPasswordField } from './fields';
 import { z } from './zod';
 
 /**
@@ -34,8 +34,16 @@ export const anyCodeField = z
   .refine((s) => isTotp(s) || isBackup(s), messages.anyCodeFormat);
 
 const callbackUrl = z.string().max(CALLBACK_URL_MAX).optional().catch(undefined);
-export const verifyTotpSchema = z.object({ code: totpCodeField, callbackUrl });
-export const verifyBackupSchema = z.object({ backupCode: backupCodeField, callbackUrl });
+/** `trust`: "Trust this device for 30 days" (lib/auth/trusted-devices.ts). */
+export const verifyTotpSchema = z.object({ code: totpCodeField, callbackUrl, trust: checkboxField });
+export const verifyBackupSchema = z.object({
+  backupCode: backupCodeField,
+  callbackUrl,
+  trust: checkboxField,
+});
+/** A trusted device's handle: the SHA-256 (hex) of its token, as the list shows it. */
+export const removeTrustedDeviceSchema = z.object({ deviceId: z.string().regex(/^[0-9a-f]{64}$/) });
+export const removeAllTrustedDevicesSchema = z.object({});
 export const enableSchema = z.object({ code: totpCodeField });
 /** Set-up shows a secret: the password comes first (a stolen session alone must not get that far). */
 export const startSetupSchema = z.object({ password: currentPasswordField });

@@ -5,6 +5,7 @@ import { toActionState } from '@/lib/action-state';
 import { validatedAction } from '@/lib/actions';
 import { rememberDevice } from '@/lib/auth/device-cookie';
 import { sendVerificationEmail } from '@/lib/auth/email-verification';
+import { noteSignIn } from '@/lib/auth/new-device';
 import { registerUser } from '@/lib/auth/register';
 import { startSession } from '@/lib/auth/session-cookie';
 import { requestContext } from '@/lib/http/request-context';
@@ -24,6 +25,8 @@ export const registerAction = validatedAction(registerSchema, { echo: ['email'] 
     await rememberDevice(result.user.email);
     // The account's "registered" event stands for this first session (no separate sign-in row).
     await startSession(result.user.id, false, ctx);
+    // The registering browser and network are the owner's: known from now on, and no mail.
+    await noteSignIn(result.user.id, ctx, { knownBrowser: true });
   } catch (error) {
     // The account is committed; only the automatic sign-in failed. Saying "nothing was changed"
     // would send the person to register again and be told the address is taken.

@@ -8,6 +8,7 @@ import { requestEmailChange } from '@/lib/auth/change-email';
 import { changePassword } from '@/lib/auth/change-password';
 import type { SessionDTO } from '@/lib/auth/dal';
 import { listActiveSessions, revokeOtherSessions, revokeUserSession } from '@/lib/auth/sessions';
+import { removeAllTrustedDevices } from '@/lib/auth/trusted-devices';
 import {
   disableTwoFactor,
   enableTwoFactor,
@@ -97,7 +98,12 @@ export const disableAction = authenticatedAction(
 );
 
 /** What the sessions list says after a sign-out: which session, or how many. */
-export type SessionsState = ActionState<{ signedOut: string; signedOutCount: number }>;
+export type SessionsState = ActionState<{
+  signedOut: string;
+  signedOutCount: number;
+  /** Trusted devices removed with them (every one: see revokeOtherSessionsAction). */
+  trustedRemoved: number;
+}>;
 
 /**
  * Sign out one other session of this account. The answer names it as its button did (the names
@@ -129,14 +135,16 @@ export const revokeOtherSessionsAction = authenticatedAction(
   {},
   async (_data, session): Promise<SessionsState> => {
     const ctx = await requestContext();
-    const count = await (await db()).transaction(async (tx) => {
+    const { count, trusted } = await (await db()).transaction(async (tx) => {
       const n = await revokeOtherSessions(session.userId, session.id, tx);
+      // "Sign out everywhere else" means no browser gets back in without a code either.
+      const t = await removeAllTrustedDevices(session.userId, tx, { ctx, reason: 'signed_out_everywhere' });
       if (n > 0)
         await recordEvent('session_revoked', ctx, { userId: session.userId, detail: { count: n }, tx });
-      return n;
+      return { count: n, trusted: t };
     });
     revalidatePath(PAGE);
-    return { ok: true, signedOutCount: count };
+    return { ok: true, signedOutCount: count, trustedRemoved: trusted };
   },
 );
 

@@ -35,6 +35,19 @@ describe('activityLabel', () => {
     );
   });
 
+  it('says when a trusted device skipped the code, and how many trusted devices went and why', () => {
+    expect(activityLabel({ type: 'sign_in_success', detail: { method: 'password' } })).toBe('Signed in');
+    expect(
+      activityLabel({ type: 'sign_in_success', detail: { method: 'password', trustedDevice: true } }),
+    ).toBe('Signed in on a trusted device (no code asked)');
+    expect(activityLabel({ type: 'trusted_device_removed', detail: { count: 1, reason: 'removed' } })).toBe(
+      'Trusted device removed',
+    );
+    expect(
+      activityLabel({ type: 'trusted_device_removed', detail: { count: 3, reason: 'password_changed' } }),
+    ).toBe('3 trusted devices removed (password changed)');
+  });
+
   it('keeps folded refusals counted and backup codes left', () => {
     expect(activityLabel({ type: 'sign_in_failure', detail: { count: 4 } })).toBe(
       'Failed sign-in attempt (4 times)',

@@ -55,6 +55,20 @@ const AS_ADMIN: Partial<Record<AuditType, string>> = {
   account_unlocked: 'You unlocked another account (as an administrator)',
 };
 
+/** Why every trusted device went at once (lib/auth/trusted-devices.ts RemovalReason). */
+const REMOVAL_REASONS: Record<string, string> = {
+  removed_all: 'you removed them all',
+  password_changed: 'password changed',
+  password_reset: 'password reset',
+  mfa_disabled: 'two-factor turned off',
+  signed_out_everywhere: 'signed out everywhere',
+  account_recovered: 'account recovered',
+  change_undone: 'change undone from the mailbox',
+  admin_mfa_reset: 'an administrator reset two-factor',
+  admin_signed_out_everywhere: 'an administrator signed you out everywhere',
+  account_locked: 'an administrator locked the account',
+};
+
 const count = (e: Pick<AuditEventDTO, 'detail'>) => (typeof e.detail.count === 'number' ? e.detail.count : 1);
 
 /**
@@ -84,6 +98,16 @@ export function activityLabel(e: Pick<AuditEventDTO, 'type' | 'detail'>): string
     case 'mfa_locked':
       if (purpose === 'step_up') return 'Second step locked: too many wrong passwords or codes';
       return LABELS.mfa_locked;
+    case 'sign_in_success':
+      return e.detail.trustedDevice === true
+        ? 'Signed in on a trusted device (no code asked)'
+        : LABELS.sign_in_success;
+    case 'trusted_device_removed': {
+      const n = count(e);
+      const what = n === 1 ? LABELS.trusted_device_removed : `${n} trusted devices removed`;
+      const why = REMOVAL_REASONS[String(e.detail.reason)];
+      return why ? `${what} (${why})` : what;
+    }
     case 'backup_code_used':
       return typeof e.detail.left === 'number'
         ? `${LABELS.backup_code_used} (${e.detail.left} left)`

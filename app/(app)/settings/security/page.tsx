@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { recentEvents } from '@/lib/audit';
 import { requireSession } from '@/lib/auth/dal';
 import { listActiveSessions } from '@/lib/auth/sessions';
+import { listTrustedDevices } from '@/lib/auth/trusted-devices';
 import { env } from '@/lib/env';
 import { formatWhen } from '@/lib/format';
 import { mfaStatus } from '@/lib/mfa/factors';
@@ -14,6 +15,7 @@ import { EmailPanel } from './email-panel';
 import { PasswordPanel } from './password-panel';
 import { SecuritySummary } from './security-summary';
 import { SessionsPanel } from './sessions-panel';
+import { TrustedDevicesPanel } from './trusted-devices-panel';
 import { TwoFactorPanel } from './two-factor-panel';
 
 export const metadata: Metadata = { title: 'Security settings' };
@@ -30,9 +32,10 @@ export default async function SecuritySettingsPage({
   const limit = Number.isInteger(asked)
     ? Math.min(Math.max(asked, ACTIVITY_PAGE), ACTIVITY_MAX)
     : ACTIVITY_PAGE;
-  const [status, sessions, events] = await Promise.all([
+  const [status, sessions, trustedDevices, events] = await Promise.all([
     mfaStatus(session.userId),
     listActiveSessions(session.userId),
+    listTrustedDevices(session.userId),
     recentEvents(session.userId, limit, Math.max(5, Math.floor(limit / 4))),
   ]);
   return (
@@ -60,6 +63,7 @@ export default async function SecuritySettingsPage({
         backupCodesLeft={status.backupCodesLeft}
         emailVerified={session.emailVerified}
         sessions={sessions.length}
+        trustedDevices={trustedDevices.length}
       />
       <TwoFactorPanel
         enabled={status.enabled}
@@ -71,6 +75,7 @@ export default async function SecuritySettingsPage({
       <PasswordPanel email={session.email} appName={env().APP_NAME} />
       <EmailPanel verified={session.emailVerified} mfaEnabled={status.enabled} />
       <SessionsPanel sessions={sessions} currentId={session.id} />
+      <TrustedDevicesPanel devices={trustedDevices} mfaEnabled={status.enabled} />
       <ActivityPanel events={events} limit={limit} mfaEnabled={status.enabled} />
       <DataPanel />
       {/* Last and apart: the one change that cannot be undone. */}

@@ -8,6 +8,7 @@ const SECTIONS = [
   ['password-title', 'Password'],
   ['email-title', 'Email'],
   ['sessions-title', 'Where you’re signed in'],
+  ['trusted-devices-title', 'Trusted devices'],
   ['activity-title', 'Recent activity'],
   ['data-title', 'Your data'],
   ['delete-title', 'Delete account'],
@@ -18,11 +19,13 @@ export function SecuritySummary({
   backupCodesLeft,
   emailVerified,
   sessions,
+  trustedDevices,
 }: {
   mfaEnabled: boolean;
   backupCodesLeft: number;
   emailVerified: boolean;
   sessions: number;
+  trustedDevices: number;
 }) {
   return (
     <section className="panel" aria-labelledby="summary-title" data-testid="security-summary">
@@ -45,6 +48,12 @@ export function SecuritySummary({
         <li>
           <a href="#sessions-title">Signed in</a>: {sessions} session{sessions === 1 ? '' : 's'}
         </li>
+        {trustedDevices > 0 ? (
+          <li>
+            <a href="#trusted-devices-title">Trusted devices</a>: {trustedDevices} (no code asked on{' '}
+            {trustedDevices === 1 ? 'it' : 'them'})
+          </li>
+        ) : null}
       </ul>
       <nav aria-label="Sections of this page">
         <ul className="jump">

@@ -28,8 +28,10 @@ function confirmation(state: SessionsState): { ok: boolean; text: string } {
   }
   if (state.signedOut) return { ok: true, text: `Signed out ${state.signedOut}.` };
   const n = state.signedOutCount ?? 0;
-  if (n === 0) return { ok: true, text: 'There were no other sessions to sign out.' };
-  return { ok: true, text: `Signed out ${n} other session${n === 1 ? '' : 's'}.` };
+  const t = state.trustedRemoved ?? 0;
+  const trusted = t === 0 ? '' : ` Removed ${t} trusted device${t === 1 ? '' : 's'}.`;
+  if (n === 0) return { ok: true, text: `There were no other sessions to sign out.${trusted}` };
+  return { ok: true, text: `Signed out ${n} other session${n === 1 ? '' : 's'}.${trusted}` };
 }
 
 /**

@@ -6,7 +6,8 @@ import { validatedAction } from '@/lib/actions';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { clearChallengeCookie, readChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { type SecondStepResult, verifySecondStep } from '@/lib/auth/second-step';
-import { startSession } from '@/lib/auth/session-cookie';
+import { completeWebSignIn } from '@/lib/auth/web-sign-in';
+import { findEmailById } from '@/lib/db/users';
 import { requestContext } from '@/lib/http/request-context';
 import type { SecondFactorMethod } from '@/lib/mfa/factor';
 import { verifyBackupSchema, verifyTotpSchema } from '@/lib/validation/mfa';
@@ -21,12 +22,17 @@ async function finish(
   method: SecondFactorMethod,
   code: string,
   callbackUrl: string | undefined,
+  trust: boolean,
 ): Promise<ActionState> {
   const ctx = await requestContext();
   const result: SecondStepResult = await verifySecondStep(await readChallengeCookie(), method, code, ctx);
   if (result.ok) {
     await clearChallengeCookie();
-    await startSession(result.userId, result.remember, ctx, true, { method });
+    await completeWebSignIn(
+      { id: result.userId, email: await findEmailById(result.userId) },
+      { remember: result.remember, mfaVerified: true, signIn: { method }, trust },
+      ctx,
+    );
     return redirect(safeCallbackUrl(callbackUrl));
   }
   // The challenge is over: back to the password step, which says why.
@@ -41,10 +47,12 @@ async function finish(
   return toActionState(result);
 }
 
-export const verifyTotpAction = validatedAction(verifyTotpSchema, {}, ({ code, callbackUrl }) =>
-  finish('totp', code, callbackUrl),
+export const verifyTotpAction = validatedAction(verifyTotpSchema, {}, ({ code, callbackUrl, trust }) =>
+  finish('totp', code, callbackUrl, trust),
 );
 
-export const verifyBackupAction = validatedAction(verifyBackupSchema, {}, ({ backupCode, callbackUrl }) =>
-  finish('backup', backupCode, callbackUrl),
+export const verifyBackupAction = validatedAction(
+  verifyBackupSchema,
+  {},
+  ({ backupCode, callbackUrl, trust }) => finish('backup', backupCode, callbackUrl, trust),
 );

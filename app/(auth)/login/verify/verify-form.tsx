@@ -1,13 +1,29 @@
 'use client';
 
 import Link from 'next/link';
-import { useState } from 'react';
+import { type ComponentProps, useState } from 'react';
 import { ActionForm } from '@/components/action-form';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
 import { verifyBackupSchema, verifyTotpSchema } from '@/lib/validation/mfa';
 import { verifyBackupAction, verifyTotpAction } from './actions';
+
+/**
+ * Off by default: trusting is a choice for a browser only its owner uses. Its hint says what it
+ * does and what it never does (the password is still asked).
+ */
+function TrustCheckbox(props: ComponentProps<'input'>) {
+  return (
+    <div className="checkbox">
+      <input id="trust" type="checkbox" value="on" aria-describedby="trust-hint" {...props} />
+      <label htmlFor="trust">Trust this device for 30 days</label>
+      <span id="trust-hint" className="muted small">
+        (no code on this browser; the password is still asked. Not on a shared computer.)
+      </span>
+    </div>
+  );
+}
 
 function TotpForm({ callbackUrl }: { callbackUrl: string }) {
   const f = useActionForm(verifyTotpSchema, verifyTotpAction);
@@ -28,6 +44,7 @@ function TotpForm({ callbackUrl }: { callbackUrl: string }) {
         error={f.errorFor('code')}
         {...f.form.register('code')}
       />
+      <TrustCheckbox {...f.form.register('trust')} />
       <SubmitButton pending={f.pending} pendingLabel="Verifying…">
         Verify
       </SubmitButton>
@@ -54,6 +71,7 @@ function BackupForm({ callbackUrl }: { callbackUrl: string }) {
         error={f.errorFor('backupCode')}
         {...f.form.register('backupCode')}
       />
+      <TrustCheckbox {...f.form.register('trust')} />
       <SubmitButton pending={f.pending} pendingLabel="Verifying…">
         Verify
       </SubmitButton>
