@@ -69,6 +69,11 @@ export function activityLabel(e: Pick<AuditEventDTO, 'type' | 'detail'>): string
     case 'mfa_locked':
       if (purpose === 'step_up') return 'Second step locked: too many wrong passwords or codes';
       return LABELS.mfa_locked;
+    case 'account_recovery_requested':
+      // Asked for an account whose role requires two-factor: no recovery started.
+      return e.detail.refused === 'role_requires_mfa'
+        ? 'Account recovery asked for and refused: your role requires an administrator to reset two-factor'
+        : LABELS.account_recovery_requested;
     case 'backup_code_used':
       return typeof e.detail.left === 'number'
         ? `${LABELS.backup_code_used} (${e.detail.left} left)`

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Alert } from '@/components/ui/alert';
 import { recentEvents } from '@/lib/audit';
 import { requireSession } from '@/lib/auth/dal';
+import { twoFactorRequired } from '@/lib/auth/mfa-policy';
 import { listActiveSessions } from '@/lib/auth/sessions';
 import { env } from '@/lib/env';
 import { formatWhen } from '@/lib/format';
@@ -23,16 +25,19 @@ export default async function SecuritySettingsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const session = await requireSession('/settings/security');
+  // The one page open to an account the two-factor policy holds: it shows that account only the set-up.
+  const session = await requireSession('/settings/security', { duringEnrollment: true });
+  if (session.mfaPolicy.kind === 'enforced') return <EnrollmentOnly email={session.email} />;
   // `Show more` asks for a longer list (?activity=40, …), within bounds whatever the URL says.
   const asked = Number((await searchParams).activity);
   const limit = Number.isInteger(asked)
     ? Math.min(Math.max(asked, ACTIVITY_PAGE), ACTIVITY_MAX)
     : ACTIVITY_PAGE;
-  const [status, sessions, events] = await Promise.all([
+  const [status, sessions, events, required] = await Promise.all([
     mfaStatus(session.userId),
     listActiveSessions(session.userId),
     recentEvents(session.userId, limit, Math.max(5, Math.floor(limit / 4))),
+    twoFactorRequired(session.userId),
   ]);
   return (
     <div className="stack wide">
@@ -65,6 +70,7 @@ export default async function SecuritySettingsPage({
         backupCodesLeft={status.backupCodesLeft}
         account={session.email}
         appName={env().APP_NAME}
+        required={required}
       />
       <PasswordPanel email={session.email} appName={env().APP_NAME} />
       <EmailPanel verified={session.emailVerified} mfaEnabled={status.enabled} />
@@ -75,6 +81,31 @@ export default async function SecuritySettingsPage({
       <div className="danger-zone">
         <DeleteAccountPanel mfaEnabled={status.enabled} />
       </div>
+    </div>
+  );
+}
+
+/**
+ * Past the grace period, two-factor still off: why, the set-up, and a way out; nothing else
+ * (every other page sends this account here, every other action refuses it).
+ */
+function EnrollmentOnly({ email }: { email: string }) {
+  return (
+    <div className="stack wide">
+      <section className="card wide" aria-labelledby="security-title">
+        <h1 id="security-title">Set up two-factor authentication</h1>
+        <p>
+          Account: <strong>{email}</strong>
+        </p>
+        <Alert>
+          Your role requires two-factor authentication, and the time to set it up has passed. Until it is on,
+          this account can reach only this set-up: set up an authenticator app below, or sign out.
+        </Alert>
+        <nav aria-label="Account" className="actions">
+          <SignOutButton />
+        </nav>
+      </section>
+      <TwoFactorPanel enabled={false} backupCodesLeft={0} account={email} appName={env().APP_NAME} required />
     </div>
   );
 }

@@ -16,12 +16,15 @@ export function TwoFactorPanel({
   backupCodesLeft,
   account,
   appName,
+  required = false,
 }: {
   enabled: boolean;
   backupCodesLeft: number;
   /** Named on every copy of new backup codes. */
   account: string;
   appName: string;
+  /** The account's role requires two-factor (MFA_REQUIRED_ROLES): it cannot be turned off here. */
+  required?: boolean;
 }) {
   const router = useRouter();
   // New codes live here, above the forms that produced them: the page re-renders with the new
@@ -71,7 +74,7 @@ export function TwoFactorPanel({
   };
 
   return (
-    <section className="panel" aria-labelledby="mfa-title">
+    <section className="panel" id="two-factor" aria-labelledby="mfa-title">
       <h2 id="mfa-title">Two-factor authentication</h2>
       <p className={`status ${enabled ? 'status-on' : 'status-off'}`}>
         {enabled ? 'Two-factor authentication is on' : 'Two-factor authentication is off'}
@@ -106,6 +109,9 @@ export function TwoFactorPanel({
 
       {enabled || open ? (
         <>
+          {enabled && required ? (
+            <p className="muted">Your role requires two-factor authentication, so it cannot be turned off.</p>
+          ) : null}
           {enabled ? (
             <p className={backupCodesLeft <= LOW_CODES ? 'warning' : undefined}>
               {backupCodesLeft} backup code{backupCodesLeft === 1 ? '' : 's'} left
@@ -154,14 +160,16 @@ export function TwoFactorPanel({
               >
                 Regenerate backup codes
               </button>
-              <button
-                ref={openers.disable}
-                type="button"
-                className="button button-danger"
-                onClick={openForm('disable')}
-              >
-                Disable two-factor authentication
-              </button>
+              {required ? null : (
+                <button
+                  ref={openers.disable}
+                  type="button"
+                  className="button button-danger"
+                  onClick={openForm('disable')}
+                >
+                  Disable two-factor authentication
+                </button>
+              )}
             </div>
           )}
         </>
