@@ -8,7 +8,7 @@ import { formatDay, formatWhen } from '@/lib/format';
  */
 export function MfaPolicyBanner({ until }: { until: Date }) {
   return (
-    <section className="panel highlight" role="status" aria-labelledby="mfa-policy-title">
+    <section className="panel highlight policy-banner" role="status" aria-labelledby="mfa-policy-title">
       <h2 id="mfa-policy-title">Two-factor authentication required</h2>
       <p data-testid="mfa-policy-deadline">
         Your role requires two-factor authentication. Set it up by{' '}
