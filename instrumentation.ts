@@ -26,4 +26,30 @@ export async function register() {
   onShutdown('store', closeStore);
   await db();
   console.info(`latchkey: database ready (${await dbKind()})`);
+  await serveAdminSocket(env().PGLITE_DIR, closeDb, onShutdown);
+}
+
+/**
+ * The embedded database's files are this process's alone (lib/db/pglite-lock.ts), so
+ * `npm run admin:grant` hands its change to this server over a Unix socket next to them
+ * (lib/admin). It is closed before the database: shutdown hooks run side by side, so one hook
+ * does both, in order. A socket that cannot be opened leaves the server serving: the command
+ * line then says which process holds the directory.
+ */
+async function serveAdminSocket(
+  dir: string,
+  closeDb: () => Promise<void>,
+  onShutdown: (name: string, hook: () => Promise<void>) => void,
+) {
+  const { dbKind } = await import('./lib/db/client');
+  if ((await dbKind()) !== 'pglite' || dir.includes('://')) return;
+  try {
+    const admin = await (await import('./lib/admin/socket')).serveAdminSocket(dir);
+    onShutdown('database', async () => {
+      await admin.close();
+      await closeDb();
+    });
+  } catch (error) {
+    console.error(`latchkey: no admin socket: ${error instanceof Error ? error.message : error}`);
+  }
 }

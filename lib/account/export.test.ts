@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordEvent } from '@/lib/audit';
 import { issueEmailToken } from '@/lib/auth/email-tokens';
 import { createSession, revokeSession } from '@/lib/auth/sessions';
+import { hashToken } from '@/lib/crypto/tokens';
 import { db } from '@/lib/db/client';
-import { emailTokens, sessions } from '@/lib/db/schema';
+import { accountRecoveries, emailTokens, knownNetworks, sessions, trustedDevices } from '@/lib/db/schema';
 import { ctx, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration, userRow } from '@/tests/integration';
 import { backupCodeRows, enrolledUser, factorRow, freezeClock } from '@/tests/mfa';
@@ -49,7 +51,31 @@ async function busyUser() {
     userId: user.id,
     detail: { signedOut: 2 },
   });
-  return { user, live, revoked, expired, linkToken };
+  // A trusted browser, a recovery that was cancelled, a known network: rows of issue 15's and
+  // recovery's tables, each holding a hash that must stay out of the file.
+  const database = await db();
+  const deviceToken = `trusted-device-${randomUUID()}`;
+  const day = 24 * 60 * 60 * 1000;
+  await database.insert(trustedDevices).values({
+    id: hashToken(deviceToken),
+    userId: user.id,
+    userAgent: 'Firefox on Linux',
+    ipAddress: '203.0.113.7',
+    expiresAt: new Date(Date.now() + 30 * day),
+  });
+  const recoveryTokens = [`recovery-complete-${randomUUID()}`, `recovery-cancel-${randomUUID()}`];
+  await database.insert(accountRecoveries).values({
+    userId: user.id,
+    completeTokenHash: hashToken(recoveryTokens[0] ?? ''),
+    cancelTokenHash: hashToken(recoveryTokens[1] ?? ''),
+    usableAt: new Date(Date.now() + 3 * day),
+    expiresAt: new Date(Date.now() + 10 * day),
+    endedAt: new Date(),
+    endReason: 'cancelled',
+  });
+  const network = `keyed-network-${randomUUID()}`;
+  await database.insert(knownNetworks).values({ userId: user.id, network });
+  return { user, live, revoked, expired, linkToken, deviceToken, recoveryTokens, network };
 }
 
 describe('download my data: the export', () => {
@@ -61,9 +87,12 @@ describe('download my data: the export', () => {
 
     expect(Object.keys(data).sort()).toEqual([
       'account',
+      'accountRecoveries',
       'exportedAt',
+      'knownNetworks',
       'securityActivity',
       'sessions',
+      'trustedDevices',
       'twoFactor',
     ]);
     expect(data.exportedAt).toBe(new Date().toISOString());
@@ -72,7 +101,23 @@ describe('download my data: the export', () => {
       emailVerifiedAt: null,
       createdAt: user.createdAt.toISOString(),
       updatedAt: expect.any(String),
+      role: 'user',
+      lockedAt: null,
     });
+    const at = expect.stringMatching(/^\d{4}-\d\d-\d\dT/);
+    expect(data.trustedDevices).toEqual([
+      {
+        userAgent: 'Firefox on Linux',
+        ipAddress: '203.0.113.7',
+        createdAt: at,
+        lastUsedAt: at,
+        expiresAt: at,
+      },
+    ]);
+    expect(data.accountRecoveries).toEqual([
+      { createdAt: at, usableAt: at, expiresAt: at, endedAt: at, endReason: 'cancelled' },
+    ]);
+    expect(data.knownNetworks).toEqual([{ firstSeenAt: at, lastSeenAt: at }]);
     const factor = await factorRow(user.id);
     expect(data.twoFactor).toEqual({
       enabled: true,
@@ -118,7 +163,8 @@ describe('download my data: the export', () => {
   });
 
   it('holds none of the account’s secrets, anywhere in the file', async () => {
-    const { user, live, revoked, expired, linkToken } = await busyUser();
+    const { user, live, revoked, expired, linkToken, deviceToken, recoveryTokens, network } =
+      await busyUser();
     const row = await userRow(user.email);
     const factor = await factorRow(user.id);
     const codeHashes = (await backupCodeRows(user.id)).map((r) => r.codeHash);
@@ -140,6 +186,11 @@ describe('download my data: the export', () => {
       linkToken,
       ...tokenHashes,
       user.id,
+      deviceToken,
+      hashToken(deviceToken),
+      ...recoveryTokens,
+      ...recoveryTokens.map(hashToken),
+      network,
     ];
     // The search must be searching: every secret is a real, non-trivial value.
     expect(codeHashes).toHaveLength(10);

@@ -2,7 +2,15 @@ import 'server-only';
 import { asc, eq } from 'drizzle-orm';
 import { type AuditDetail, recordEvent } from '@/lib/audit';
 import { db } from '@/lib/db/client';
-import { auditEvents, sessions, totpFactors, users } from '@/lib/db/schema';
+import {
+  accountRecoveries,
+  auditEvents,
+  knownNetworks,
+  sessions,
+  totpFactors,
+  trustedDevices,
+  users,
+} from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
 import { mfaStatus } from '@/lib/mfa/factors';
 
@@ -11,12 +19,21 @@ import { mfaStatus } from '@/lib/mfa/factors';
  * person can read and a program can parse. Built field by field from explicit selections, never
  * by spreading a row, so a column added later (another hash, another secret) stays out until
  * someone decides it belongs here. Left out on purpose: the password hash, the authenticator
- * secret, backup-code hashes, session ids and email-link hashes. Each is a credential or
+ * secret, backup-code hashes, session ids, email-link, recovery-link and trusted-device token
+ * hashes, and the keyed hashes that name known networks (only their dates are given). Each is a credential or
  * derived from one, and a copy in a downloads folder must not be able to sign anyone in.
  */
 export type AccountExport = {
   exportedAt: string;
-  account: { email: string; emailVerifiedAt: string | null; createdAt: string; updatedAt: string };
+  account: {
+    email: string;
+    emailVerifiedAt: string | null;
+    createdAt: string;
+    updatedAt: string;
+    role: string;
+    /** When an administrator locked the account; null when it is not locked. */
+    lockedAt: string | null;
+  };
   twoFactor: { enabled: boolean; enabledAt: string | null; backupCodesLeft: number };
   sessions: {
     createdAt: string;
@@ -30,6 +47,24 @@ export type AccountExport = {
     /** The session that asked for this file. */
     current: boolean;
   }[];
+  /** Browsers that skip the second step (Trust this device for 30 days). */
+  trustedDevices: {
+    userAgent: string | null;
+    ipAddress: string | null;
+    createdAt: string;
+    lastUsedAt: string;
+    expiresAt: string;
+  }[];
+  /** Account recoveries asked for (Lost your authenticator and backup codes?), and how each ended. */
+  accountRecoveries: {
+    createdAt: string;
+    usableAt: string;
+    expiresAt: string;
+    endedAt: string | null;
+    endReason: string | null;
+  }[];
+  /** Networks signed in from, known so that a sign-in from a new one is mailed: when, not which. */
+  knownNetworks: { firstSeenAt: string; lastSeenAt: string }[];
   securityActivity: {
     type: string;
     ipAddress: string | null;
@@ -55,45 +90,76 @@ export async function buildAccountExport(
       emailVerifiedAt: users.emailVerifiedAt,
       createdAt: users.createdAt,
       updatedAt: users.updatedAt,
+      role: users.role,
+      lockedAt: users.lockedAt,
     })
     .from(users)
     .where(eq(users.id, userId));
   if (!account) return null;
 
   // Only the date: the factor's other columns are its secret and its replay guard.
-  const [status, [factor], sessionRows, eventRows] = await Promise.all([
-    mfaStatus(userId),
-    database
-      .select({ enabledAt: totpFactors.enabledAt })
-      .from(totpFactors)
-      .where(eq(totpFactors.userId, userId)),
-    database
-      .select({
-        id: sessions.id,
-        createdAt: sessions.createdAt,
-        lastSeenAt: sessions.lastSeenAt,
-        expiresAt: sessions.expiresAt,
-        revokedAt: sessions.revokedAt,
-        ipAddress: sessions.ipAddress,
-        userAgent: sessions.userAgent,
-        remember: sessions.remember,
-        mfaVerified: sessions.mfaVerified,
-      })
-      .from(sessions)
-      .where(eq(sessions.userId, userId))
-      .orderBy(asc(sessions.createdAt)),
-    database
-      .select({
-        type: auditEvents.type,
-        ipAddress: auditEvents.ipAddress,
-        userAgent: auditEvents.userAgent,
-        detail: auditEvents.detail,
-        createdAt: auditEvents.createdAt,
-      })
-      .from(auditEvents)
-      .where(eq(auditEvents.userId, userId))
-      .orderBy(asc(auditEvents.createdAt)),
-  ]);
+  const [status, [factor], sessionRows, eventRows, deviceRows, recoveryRows, networkRows] = await Promise.all(
+    [
+      mfaStatus(userId),
+      database
+        .select({ enabledAt: totpFactors.enabledAt })
+        .from(totpFactors)
+        .where(eq(totpFactors.userId, userId)),
+      database
+        .select({
+          id: sessions.id,
+          createdAt: sessions.createdAt,
+          lastSeenAt: sessions.lastSeenAt,
+          expiresAt: sessions.expiresAt,
+          revokedAt: sessions.revokedAt,
+          ipAddress: sessions.ipAddress,
+          userAgent: sessions.userAgent,
+          remember: sessions.remember,
+          mfaVerified: sessions.mfaVerified,
+        })
+        .from(sessions)
+        .where(eq(sessions.userId, userId))
+        .orderBy(asc(sessions.createdAt)),
+      database
+        .select({
+          type: auditEvents.type,
+          ipAddress: auditEvents.ipAddress,
+          userAgent: auditEvents.userAgent,
+          detail: auditEvents.detail,
+          createdAt: auditEvents.createdAt,
+        })
+        .from(auditEvents)
+        .where(eq(auditEvents.userId, userId))
+        .orderBy(asc(auditEvents.createdAt)),
+      database
+        .select({
+          userAgent: trustedDevices.userAgent,
+          ipAddress: trustedDevices.ipAddress,
+          createdAt: trustedDevices.createdAt,
+          lastUsedAt: trustedDevices.lastUsedAt,
+          expiresAt: trustedDevices.expiresAt,
+        })
+        .from(trustedDevices)
+        .where(eq(trustedDevices.userId, userId))
+        .orderBy(asc(trustedDevices.createdAt)),
+      database
+        .select({
+          createdAt: accountRecoveries.createdAt,
+          usableAt: accountRecoveries.usableAt,
+          expiresAt: accountRecoveries.expiresAt,
+          endedAt: accountRecoveries.endedAt,
+          endReason: accountRecoveries.endReason,
+        })
+        .from(accountRecoveries)
+        .where(eq(accountRecoveries.userId, userId))
+        .orderBy(asc(accountRecoveries.createdAt)),
+      database
+        .select({ firstSeenAt: knownNetworks.firstSeenAt, lastSeenAt: knownNetworks.lastSeenAt })
+        .from(knownNetworks)
+        .where(eq(knownNetworks.userId, userId))
+        .orderBy(asc(knownNetworks.firstSeenAt)),
+    ],
+  );
 
   return {
     exportedAt: iso(now),
@@ -102,6 +168,8 @@ export async function buildAccountExport(
       emailVerifiedAt: isoOrNull(account.emailVerifiedAt),
       createdAt: iso(account.createdAt),
       updatedAt: iso(account.updatedAt),
+      role: account.role,
+      lockedAt: isoOrNull(account.lockedAt),
     },
     twoFactor: {
       enabled: status.enabled,
@@ -119,6 +187,24 @@ export async function buildAccountExport(
       remember: s.remember,
       mfaVerified: s.mfaVerified,
       current: id === currentSessionId,
+    })),
+    trustedDevices: deviceRows.map((d) => ({
+      userAgent: d.userAgent,
+      ipAddress: d.ipAddress,
+      createdAt: iso(d.createdAt),
+      lastUsedAt: iso(d.lastUsedAt),
+      expiresAt: iso(d.expiresAt),
+    })),
+    accountRecoveries: recoveryRows.map((r) => ({
+      createdAt: iso(r.createdAt),
+      usableAt: iso(r.usableAt),
+      expiresAt: iso(r.expiresAt),
+      endedAt: isoOrNull(r.endedAt),
+      endReason: r.endReason,
+    })),
+    knownNetworks: networkRows.map((n) => ({
+      firstSeenAt: iso(n.firstSeenAt),
+      lastSeenAt: iso(n.lastSeenAt),
     })),
     securityActivity: eventRows.map((e) => ({
       type: e.type,

@@ -1,5 +1,6 @@
 import 'server-only';
 import { recordEvent } from '@/lib/audit';
+import { roleOf, rolesHeld } from '@/lib/auth/roles';
 import {
   listActiveSessions,
   revokeOtherSessions,
@@ -23,14 +24,17 @@ const owner = ({ session }: Caller) => ({
   remember: session.remember,
 });
 
-export function me({ session }: Caller) {
+/**
+ * The role is read from the account on every call rather than from the session, which is cached
+ * (lib/auth/session-cache.ts): a grant or revoke, from the command line too, shows at once.
+ */
+export async function me({ session }: Caller) {
   return {
     id: session.userId,
     email: session.email,
     emailVerified: session.emailVerified,
     mfaEnabled: session.mfaEnabled,
-    // Every account is a `user` until roles exist (issue 15).
-    roles: ['user' as const],
+    roles: rolesHeld((await roleOf(session.userId)) ?? 'user'),
   };
 }
 

@@ -129,7 +129,7 @@ export const operations = {
     auth: true,
     duringEnrollment: true,
     body: undefined,
-    ok: { status: 200, description: 'The account', schema: meSchema },
+    ok: { status: 200, description: 'The account and the roles it holds', schema: meSchema },
     errors: { ...signedIn },
   }),
   mfaSetup: op({

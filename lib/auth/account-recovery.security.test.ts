@@ -30,8 +30,10 @@ import {
 } from './account-recovery';
 import { confirmEmailChange } from './change-email';
 import { issueEmailToken } from './email-tokens';
+import { resetPassword } from './password-reset';
 import { verifySecondStep } from './second-step';
 import { createSession, validateSession } from './sessions';
+import { stepUp } from './step-up';
 
 const outbox = tempOutbox('recovery-sec');
 
@@ -310,6 +312,38 @@ describe('cancelling a recovery', () => {
       expect(await isMfaEnabled(user.id)).toBe(true);
       const types = (await auditRowsOfUser(user.id)).map((r) => r.type);
       expect(types).toContain('account_recovery_cancelled');
+      freezeClock();
+    }
+  });
+
+  it('a step-up or a password reset that passes a code cancels it too (the owner has a factor)', async () => {
+    for (const how of ['step_up', 'password_reset'] as const) {
+      const user = await eligibleUser();
+      const { complete } = await start(user.email);
+      // A wrong code proves nothing: the recovery stays.
+      expect((await stepUp(user.id, user.password, await wrongCode(user.secret), ctx())).ok).toBe(false);
+      expect(await inspectRecoveryLink(complete)).toMatchObject({ state: 'waiting' });
+      if (how === 'step_up') {
+        expect((await stepUp(user.id, user.password, user.backupCodes[0] ?? '', ctx())).ok).toBe(true);
+      } else {
+        const token = await issueEmailToken({ userId: user.id, purpose: 'reset_password' });
+        const result = await resetPassword(
+          token,
+          'another-Long-passphrase-42',
+          user.backupCodes[0] ?? '',
+          ctx(),
+        );
+        expect(result.ok, how).toBe(true);
+      }
+      pastTheWait();
+      expect(await inspectRecoveryLink(complete), how).toEqual({ state: 'invalid' });
+      const cancelled = (await auditRowsOfUser(user.id)).filter(
+        (r) => r.type === 'account_recovery_cancelled',
+      );
+      expect(
+        cancelled.map((r) => r.detail),
+        how,
+      ).toEqual([{ by: how }]);
       freezeClock();
     }
   });

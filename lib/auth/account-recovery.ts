@@ -151,13 +151,18 @@ export async function endRecoveriesForOldAddress(userId: string, tx: Db): Promis
 }
 
 /**
- * A sign-in that passed the second factor proves the owner still has it: any recovery pending
- * for the account is cancelled. The one place every second step (web and API) reaches.
+ * A code that passed proves the owner still has a factor: any recovery pending for the account
+ * is cancelled. Every second step (web and API) calls it, and so do step-ups (regenerate,
+ * disable, address change, deletion) and password resets that asked for a code.
  */
-export async function cancelPendingRecoveries(userId: string, ctx: RequestContext): Promise<number> {
-  const ended = await endPending(userId, 'signed_in', await db());
+export async function cancelPendingRecoveries(
+  userId: string,
+  ctx: RequestContext,
+  by: 'sign_in' | 'step_up' | 'password_reset' = 'sign_in',
+): Promise<number> {
+  const ended = await endPending(userId, by === 'sign_in' ? 'signed_in' : 'factor_used', await db());
   if (ended.length > 0) {
-    await recordEvent('account_recovery_cancelled', ctx, { userId, detail: { by: 'sign_in' } });
+    await recordEvent('account_recovery_cancelled', ctx, { userId, detail: { by } });
   }
   return ended.length;
 }

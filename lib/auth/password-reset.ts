@@ -16,6 +16,7 @@ import type { RequestContext } from '@/lib/http/request-context';
 import type { MessageKey } from '@/lib/messages';
 import { guessMethod, isMfaEnabled } from '@/lib/mfa/factors';
 import { clearAttempts, emailKey, guarded } from '@/lib/rate-limit';
+import { cancelPendingRecoveries } from './account-recovery';
 import { issueEmailToken, peekEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
 import { hashPassword } from './password';
 import { passwordPolicyError } from './password-policy';
@@ -135,6 +136,7 @@ export async function resetPassword(
     const check = await checkSecondFactor(userId, guessMethod(code), code, ctx, 'password_reset');
     if (!check.ok) return check.kind === 'rate_limited' ? check : refused('invalidCode', 'code');
     await afterSecondFactor(userId, check, ctx);
+    await cancelPendingRecoveries(userId, ctx, 'password_reset');
   }
 
   const passwordHash = await hashPassword(newPassword);

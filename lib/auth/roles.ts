@@ -37,7 +37,7 @@ export type SetRoleResult =
  * two-factor policy's clock (users.mfa_policy_since, lib/auth/mfa-policy.ts): a grant the policy
  * requires two-factor for starts the grace period now, a revoke after which the policy no longer
  * applies clears it. Audited in the same transaction; `by` is the administrator who did it,
- * absent from the command line.
+ * absent from the command line (whose events say `via: 'cli'`).
  */
 export async function setRole(
   email: string,
@@ -71,7 +71,7 @@ export async function setRole(
       .where(eq(users.id, current.id));
     await recordEvent(role === 'admin' ? 'role_granted' : 'role_revoked', ctx, {
       userId: current.id,
-      detail: by ? { role: 'admin', by } : { role: 'admin' },
+      detail: by ? { role: 'admin', by } : { role: 'admin', via: 'cli' },
       tx,
     });
     return { ok: true, userId: current.id, changed: true } as const;

@@ -2,6 +2,7 @@ import 'server-only';
 import { findPasswordHashById } from '@/lib/db/users';
 import type { RequestContext } from '@/lib/http/request-context';
 import { guessMethod } from '@/lib/mfa/factors';
+import { cancelPendingRecoveries } from './account-recovery';
 import { verifyPassword } from './password';
 import { afterSecondFactor, checkSecondFactor, type SecondFactorResult } from './second-factor';
 
@@ -21,6 +22,9 @@ export async function stepUp(
   const result = await checkSecondFactor(userId, guessMethod(code), code, ctx, 'step_up', async () =>
     verifyPassword(await findPasswordHashById(userId), password),
   );
-  if (result.ok) await afterSecondFactor(userId, result, ctx);
+  if (result.ok) {
+    await afterSecondFactor(userId, result, ctx);
+    await cancelPendingRecoveries(userId, ctx, 'step_up');
+  }
   return result;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import v8 from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
+import { lockPgliteDirectory } from './pglite-lock';
 
 /**
  * PGlite runs PostgreSQL inside this process, in one WebAssembly memory that grows and never
@@ -71,10 +72,31 @@ async function createCluster(dir: string): Promise<void> {
  */
 const V8_FLAGS = ['--liftoff-only', '--heap-growing-percent=30'];
 
-/** The embedded database at `dir` (a directory, or a PGlite URL such as `memory://`). */
-export async function openPglite(dir: string): Promise<PGlite> {
+/**
+ * How long opening a directory waits for another process to let go of it: the admin command
+ * line holds it for a second or two (lib/db/pglite-lock.ts); a server holds it until it stops.
+ */
+export const PGLITE_LOCK_WAIT_MS = 10_000;
+
+/**
+ * The embedded database at `dir` (a directory, or a PGlite URL such as `memory://`). A directory
+ * is locked for this process first, and unlocked when the database is closed (or the process
+ * exits); PgliteLockedError if another process holds it past `lockWaitMs`.
+ */
+export async function openPglite(dir: string, { lockWaitMs = PGLITE_LOCK_WAIT_MS } = {}): Promise<PGlite> {
   for (const flag of V8_FLAGS) v8.setFlagsFromString(flag);
   const { PGlite } = await import('@electric-sql/pglite');
-  if (!dir.includes('://')) await createCluster(dir);
-  return PGlite.create(dir, { startParams: startParams(PGlite) });
+  if (dir.includes('://')) return PGlite.create(dir, { startParams: startParams(PGlite) });
+  const lock = await lockPgliteDirectory(dir, { waitMs: lockWaitMs });
+  try {
+    await createCluster(dir);
+    const pg = await PGlite.create(dir, { startParams: startParams(PGlite) });
+    // Every caller closes through close(), so the lock goes with it and no caller can forget.
+    const close = pg.close.bind(pg);
+    pg.close = () => close().finally(lock.release);
+    return pg;
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }

@@ -190,7 +190,14 @@ export const signInChallenges = pgTable(
 );
 
 /** How an account recovery ended (lib/auth/account-recovery.ts); text, so no migration adds one. */
-export type RecoveryEnd = 'completed' | 'cancelled' | 'signed_in' | 'superseded' | 'address_changed';
+export type RecoveryEnd =
+  | 'completed'
+  | 'cancelled'
+  | 'signed_in'
+  /** A step-up or a password reset passed a code: the owner has a factor after all. */
+  | 'factor_used'
+  | 'superseded'
+  | 'address_changed';
 
 /**
  * Account recoveries for people who lost every second factor (lib/auth/account-recovery.ts). The

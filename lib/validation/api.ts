@@ -74,7 +74,10 @@ export const meSchema = z.object({
   email: z.string(),
   emailVerified: z.boolean(),
   mfaEnabled: z.boolean(),
-  roles: z.array(z.enum(['user', 'admin'])),
+  roles: z.array(z.enum(['user', 'admin'])).meta({
+    description:
+      'The roles the account holds: every account is a `user`; an administrator is `user` and `admin` (granted with `npm run admin:grant`)',
+  }),
 });
 
 export const mfaSetupSchema = z.object({

@@ -1,6 +1,8 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
+import { PageButton } from '@/components/ui/page-button';
+import { useHydrated } from '@/components/use-hydrated';
 
 /** The date in the reader's own zone, as YYYY-MM-DD (a file name's and a printout's). */
 function localDate(at: Date): string {
@@ -25,6 +27,7 @@ export function BackupCodes({
   appName: string;
 }) {
   const [copied, setCopied] = useState(false);
+  const hydrated = useHydrated();
   const [madeAt] = useState(() => new Date());
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
@@ -73,19 +76,28 @@ export function BackupCodes({
           </li>
         ))}
       </ul>
+      {hydrated ? null : (
+        // Served without JavaScript: nothing to copy or download with, and no warning before leaving.
+        <p className="warning">Write them down or print this page (your browser’s Print) before you go on.</p>
+      )}
       <div className="actions">
-        <button type="button" className="button button-secondary" onClick={copy}>
-          Copy codes
-        </button>
-        <button type="button" className="button button-secondary" onClick={download}>
-          Download codes
-        </button>
-        <button type="button" className="button button-secondary" onClick={() => window.print()}>
-          Print codes
-        </button>
-        <button type="button" className="button button-primary" onClick={onDone}>
+        {hydrated ? (
+          <>
+            <button type="button" className="button button-secondary" onClick={copy}>
+              Copy codes
+            </button>
+            <button type="button" className="button button-secondary" onClick={download}>
+              Download codes
+            </button>
+            <button type="button" className="button button-secondary" onClick={() => window.print()}>
+              Print codes
+            </button>
+          </>
+        ) : null}
+        {/* Without JavaScript: the page again, which no longer holds them. */}
+        <PageButton href="/settings/security#mfa-title" onClick={onDone} className="button button-primary">
           I have saved these codes
-        </button>
+        </PageButton>
       </div>
       <p role="status" className="muted small">
         {copied ? 'Copied to the clipboard.' : ''}

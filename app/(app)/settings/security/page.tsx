@@ -32,7 +32,8 @@ export default async function SecuritySettingsPage({
   const session = await requireSession('/settings/security', { duringEnrollment: true });
   const setUpOnly = session.mfaPolicy.kind === 'enforced';
   // `Show more` asks for a longer list (?activity=40, …), within bounds whatever the URL says.
-  const asked = Number((await searchParams).activity);
+  const params = await searchParams;
+  const asked = Number(params.activity);
   const limit = Number.isInteger(asked)
     ? Math.min(Math.max(asked, ACTIVITY_PAGE), ACTIVITY_MAX)
     : ACTIVITY_PAGE;
@@ -87,6 +88,7 @@ export default async function SecuritySettingsPage({
         account={session.email}
         appName={env().APP_NAME}
         required={required}
+        startSetUpOpen={params.setup === '1' && !status.enabled}
       />
       {setUpOnly ? null : (
         <>

@@ -1,14 +1,24 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ActionForm } from '@/components/action-form';
+import { Alert } from '@/components/ui/alert';
 import { Field } from '@/components/ui/field';
+import { PageButton, PageForm } from '@/components/ui/page-button';
 import { PasswordField } from '@/components/ui/password-field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { useActionForm } from '@/components/use-action-form';
+import { useHydrated } from '@/components/use-hydrated';
 import { QR_SIZE } from '@/lib/mfa/code-shapes';
-import { enableSchema, startSetupSchema } from '@/lib/validation/mfa';
-import { type Enrollment, enableAction, startSetupAction } from './actions';
+import type { enableSchema } from '@/lib/validation/mfa';
+import { startSetupSchema } from '@/lib/validation/mfa';
+import { type Enrollment, type MfaActionState, startSetupAction } from './actions';
+
+/** The enable form's handle: its action state lives in TwoFactorPanel (see there why). */
+export type EnableHandle = ReturnType<typeof useActionForm<typeof enableSchema, MfaActionState>>;
+
+/** Where the no-JavaScript forms lead: this page, at the two-factor section. */
+const SECTION = '/settings/security#mfa-title';
 
 /** The key in groups of four for reading; the element's text stays the unbroken key. */
 function GroupedKey({ secret }: { secret: string }) {
@@ -23,12 +33,7 @@ function GroupedKey({ secret }: { secret: string }) {
   );
 }
 
-function EnableForm({ onEnabled }: { onEnabled: (codes: string[]) => void }) {
-  const f = useActionForm(enableSchema, enableAction);
-  const codes = f.state.backupCodes;
-  useEffect(() => {
-    if (codes) onEnabled(codes);
-  }, [codes, onEnabled]);
+function EnableForm({ f }: { f: EnableHandle }) {
   return (
     <ActionForm form={f}>
       <Field
@@ -50,89 +55,27 @@ function EnableForm({ onEnabled }: { onEnabled: (codes: string[]) => void }) {
   );
 }
 
-/** The password, before any secret is shown. */
-function ConfirmPasswordForm({
-  onEnrollment,
+/** The pending key, to scan or type, and the code that turns two-factor on. */
+function EnrollmentView({
+  enrollment,
+  enable,
+  onRestart,
   onCancel,
 }: {
-  onEnrollment: (enrollment: Enrollment) => void;
+  enrollment: Enrollment;
+  enable: EnableHandle;
+  onRestart: () => void;
   onCancel: () => void;
 }) {
-  const f = useActionForm(startSetupSchema, startSetupAction);
-  const enrollment = f.state.enrollment;
-  useEffect(() => {
-    if (enrollment) onEnrollment(enrollment);
-  }, [enrollment, onEnrollment]);
-  return (
-    <ActionForm form={f} label="Confirm your password to set up an authenticator app">
-      <p>Enter your password to see the key for your authenticator app.</p>
-      <PasswordField
-        id="setup-password"
-        label="Password"
-        autoComplete="current-password"
-        required
-        autoFocus
-        error={f.errorFor('password')}
-        {...f.form.register('password')}
-      />
-      <div className="actions">
-        <SubmitButton pending={f.pending} pendingLabel="Checking…">
-          Continue
-        </SubmitButton>
-        <button type="button" className="button button-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </ActionForm>
-  );
-}
-
-export function SetupAuthenticator({
-  onStart,
-  onEnabled,
-  onCancel,
-}: {
-  onStart: () => void;
-  onEnabled: (codes: string[]) => void;
-  /** The set-up was given up after the key was shown. */
-  onCancel?: () => void;
-}) {
-  const [asking, setAsking] = useState(false);
-  const [enrollment, setEnrollment] = useState<Enrollment | null>(null);
   const [copied, setCopied] = useState(false);
-  const openerRef = useRef<HTMLButtonElement>(null);
+  const hydrated = useHydrated();
   const titleRef = useRef<HTMLHeadingElement>(null);
-  const showEnrollment = useCallback(
-    (e: Enrollment) => {
-      setEnrollment(e);
-      setAsking(false);
-      onStart();
-    },
-    [onStart],
-  );
   // Focus follows the change: to the QR code's heading when it appears, scrolled to the top so
   // the code itself is in view too (focus alone scrolls only as far as the heading).
   useEffect(() => {
-    if (!enrollment) return;
     titleRef.current?.focus({ preventScroll: true });
     titleRef.current?.scrollIntoView({ block: 'start' });
-  }, [enrollment]);
-
-  if (!enrollment) {
-    return asking ? (
-      <ConfirmPasswordForm
-        onEnrollment={showEnrollment}
-        onCancel={() => {
-          setAsking(false);
-          requestAnimationFrame(() => openerRef.current?.focus());
-        }}
-      />
-    ) : (
-      <button ref={openerRef} type="button" className="button" onClick={() => setAsking(true)}>
-        Set up authenticator app
-      </button>
-    );
-  }
+  }, []);
   return (
     <section className="panel" aria-labelledby="setup-title">
       <h3 id="setup-title" ref={titleRef} tabIndex={-1}>
@@ -164,16 +107,18 @@ export function SetupAuthenticator({
       </p>
       <div className="actions">
         <GroupedKey secret={enrollment.secret} />
-        <button
-          type="button"
-          className="button button-secondary"
-          onClick={async () => {
-            await navigator.clipboard.writeText(enrollment.secret);
-            setCopied(true);
-          }}
-        >
-          Copy key
-        </button>
+        {hydrated ? (
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={async () => {
+              await navigator.clipboard.writeText(enrollment.secret);
+              setCopied(true);
+            }}
+          >
+            Copy key
+          </button>
+        ) : null}
         <span role="status" className="small muted">
           {copied ? 'Key copied.' : ''}
         </span>
@@ -192,34 +137,143 @@ export function SetupAuthenticator({
           <dd>Time-based (TOTP), 6 digits, every 30 seconds, SHA-1</dd>
         </div>
       </dl>
-      <EnableForm onEnabled={onEnabled} />
+      <EnableForm f={enable} />
       <div className="actions">
-        <button
-          type="button"
-          className="link-button small"
-          onClick={() => {
-            // A new key means the password again: the old key's codes stop working.
-            setEnrollment(null);
-            setAsking(true);
-          }}
-        >
+        {/* A new key means the password again: the old key's codes stop working. */}
+        <PageButton href={SECTION} params={{ setup: '1' }} onClick={onRestart} className="link-button small">
           Start again with a new key
-        </button>
-        <button
-          type="button"
-          className="button button-secondary"
-          onClick={() => {
-            // Nothing is on until a code is verified: the pending key is simply left unused
-            // (a later set-up replaces it).
-            setEnrollment(null);
-            setAsking(false);
-            onCancel?.();
-            requestAnimationFrame(() => openerRef.current?.focus());
-          }}
-        >
+        </PageButton>
+        {/* Nothing is on until a code is verified: the pending key is simply left unused (a later
+            set-up replaces it). */}
+        <PageButton href={SECTION} onClick={onCancel} className="button button-secondary">
           Cancel set-up
-        </button>
+        </PageButton>
       </div>
     </section>
+  );
+}
+
+/**
+ * The password, then the key. The key is this form's own answer and is drawn from it, not handed
+ * up: without JavaScript the server renders the page from that answer, and only the component
+ * holding it can show it.
+ */
+function PasswordThenKey({
+  enable,
+  first,
+  onStart,
+  onRestart,
+  onCancel,
+}: {
+  enable: EnableHandle;
+  /** The first password form since the page loaded. */
+  first: boolean;
+  onStart: () => void;
+  onRestart: () => void;
+  onCancel: (afterKey: boolean) => void;
+}) {
+  const f = useActionForm(startSetupSchema, startSetupAction);
+  const enrollment = f.state.enrollment;
+  useEffect(() => {
+    if (enrollment) onStart();
+  }, [enrollment, onStart]);
+  if (enrollment) {
+    return (
+      <EnrollmentView
+        enrollment={enrollment}
+        enable={enable}
+        onRestart={onRestart}
+        onCancel={() => onCancel(true)}
+      />
+    );
+  }
+  // Without JavaScript a wrong code comes back as a new page, which holds the enable form's answer
+  // but not the key (that was the password form's answer, in the page before): the refusal is
+  // said here, with the way on. With JavaScript the key stays on screen and the form says it.
+  const refused =
+    first && enable.state.ok === false ? (enable.state.fieldErrors?.code ?? enable.state.error) : null;
+  return (
+    <>
+      <ActionForm form={f} label="Confirm your password to set up an authenticator app">
+        {refused ? (
+          <Alert>
+            Two-factor authentication was not turned on: {refused} Enter your password to get a new key, then
+            replace the entry in your authenticator app.
+          </Alert>
+        ) : null}
+        <p>Enter your password to see the key for your authenticator app.</p>
+        <PasswordField
+          id="setup-password"
+          label="Password"
+          autoComplete="current-password"
+          required
+          autoFocus
+          error={f.errorFor('password')}
+          {...f.form.register('password')}
+        />
+        <div className="actions">
+          <SubmitButton pending={f.pending} pendingLabel="Checking…">
+            Continue
+          </SubmitButton>
+          <PageButton
+            href={SECTION}
+            formId="setup-cancel"
+            onClick={() => onCancel(false)}
+            className="button button-secondary"
+          >
+            Cancel
+          </PageButton>
+        </div>
+      </ActionForm>
+      {/* Forms do not nest: Cancel submits this one, outside the password form. */}
+      <PageForm id="setup-cancel" href={SECTION} />
+    </>
+  );
+}
+
+export function SetupAuthenticator({
+  enable,
+  startOpen = false,
+  onStart,
+  onCancel,
+}: {
+  /** The enable form, whose answer (the backup codes) the panel shows. */
+  enable: EnableHandle;
+  /** Opened by the page's address (`?setup=1`): how the button works without JavaScript. */
+  startOpen?: boolean;
+  onStart: () => void;
+  /** The set-up was given up after the key was shown. */
+  onCancel?: () => void;
+}) {
+  const [asking, setAsking] = useState(startOpen);
+  // A new attempt is a new password form (its earlier answer, the old key, is dropped with it).
+  const [attempt, setAttempt] = useState(0);
+  const openerRef = useRef<HTMLButtonElement>(null);
+  if (!asking) {
+    return (
+      <PageButton
+        href={SECTION}
+        params={{ setup: '1' }}
+        onClick={() => setAsking(true)}
+        buttonRef={openerRef}
+      >
+        Set up authenticator app
+      </PageButton>
+    );
+  }
+  return (
+    <PasswordThenKey
+      key={attempt}
+      first={attempt === 0}
+      enable={enable}
+      onStart={onStart}
+      onRestart={() => setAttempt((n) => n + 1)}
+      onCancel={(afterKey) => {
+        setAsking(false);
+        setAttempt((n) => n + 1);
+        if (afterKey) onCancel?.();
+        requestAnimationFrame(() => openerRef.current?.focus());
+      }}
+    />
   );
 }

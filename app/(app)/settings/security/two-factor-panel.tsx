@@ -3,13 +3,17 @@
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { useActionForm } from '@/components/use-action-form';
 import { LOW_BACKUP_CODES as LOW_CODES } from '@/lib/mfa/code-shapes';
-import { disableAction, regenerateAction } from './actions';
+import { enableSchema } from '@/lib/validation/mfa';
+import { disableAction, enableAction, regenerateAction } from './actions';
 import { BackupCodes } from './backup-codes';
 import { SetupAuthenticator } from './setup-authenticator';
 import { StepUpForm } from './step-up-form';
 
 type Opener = 'regenerate' | 'disable';
+
+const ENABLED = 'Two-factor authentication was turned on: signing in now asks for a code from your app.';
 
 export function TwoFactorPanel({
   enabled,
@@ -17,6 +21,7 @@ export function TwoFactorPanel({
   account,
   appName,
   required = false,
+  startSetUpOpen = false,
 }: {
   enabled: boolean;
   backupCodesLeft: number;
@@ -25,12 +30,22 @@ export function TwoFactorPanel({
   appName: string;
   /** The account's role requires two-factor (MFA_REQUIRED_ROLES): it cannot be turned off here. */
   required?: boolean;
+  /** The page was asked for with `?setup=1` (the set-up button without JavaScript). */
+  startSetUpOpen?: boolean;
 }) {
   const router = useRouter();
+  // The enable form's answer (the new backup codes) is held here, by a component the page renders
+  // whether two-factor is off or on. Without JavaScript the server renders the page from that
+  // answer after turning two-factor on, when the set-up (and its form) is no longer on the page:
+  // only a holder that is still there can show the codes, once, in that response.
+  const enable = useActionForm(enableSchema, enableAction);
+  const enabledCodes = enable.state.backupCodes;
   // New codes live here, above the forms that produced them: the page re-renders with the new
   // status underneath, and the codes stay until the person says they saved them. `saved` is what
   // the panel says then.
-  const [codes, setCodes] = useState<{ list: string[]; saved: string } | null>(null);
+  const [codes, setCodes] = useState<{ list: string[]; saved: string } | null>(() =>
+    enabledCodes ? { list: enabledCodes, saved: ENABLED } : null,
+  );
   const [open, setOpen] = useState<Opener | null>(null);
   // An object, so the same words said twice still move focus again.
   const [notice, setNotice] = useState<{ text: string } | null>(null);
@@ -42,13 +57,11 @@ export function TwoFactorPanel({
     setSettingUp(true);
   }, []);
   const cancelSetUp = useCallback(() => setSettingUp(false), []);
-  const showCodes = useCallback((list: string[]) => {
-    setCodes({
-      list,
-      saved: 'Two-factor authentication was turned on: signing in now asks for a code from your app.',
-    });
+  useEffect(() => {
+    if (!enabledCodes) return;
+    setCodes({ list: enabledCodes, saved: ENABLED });
     setSettingUp(false);
-  }, []);
+  }, [enabledCodes]);
 
   // Focus follows every change: to the status message when one appears, back to the button that
   // opened a form when it is cancelled. Nothing drops focus on the page's body.
@@ -103,7 +116,12 @@ export function TwoFactorPanel({
             Add a second step to signing in: a code from an authenticator app on your phone, so a stolen
             password alone is not enough.
           </p>
-          <SetupAuthenticator onStart={startSetUp} onEnabled={showCodes} onCancel={cancelSetUp} />
+          <SetupAuthenticator
+            enable={enable}
+            startOpen={startSetUpOpen}
+            onStart={startSetUp}
+            onCancel={cancelSetUp}
+          />
         </>
       ) : null}
 
