@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { grantAdmin } from './admin-cli';
+import { expectAccessibleInEveryView } from './axe';
 import { apiRegister, apiSignIn, bearer, enrollTotp, fillSignIn } from './fixtures';
 
 /**
@@ -67,6 +68,7 @@ test('an administrator without two-factor: a banner with the date, then only the
   await expect(page.getByRole('heading', { name: 'Change your password' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: /Delete/ })).toHaveCount(0);
   await expect(page.getByRole('status').filter({ hasText: 'Set it up by' })).toHaveCount(0);
+  await expectAccessibleInEveryView(page, 'security settings, set-up only (past the grace period)');
 
   // Two-factor on: everything opens again at once.
   await enrollTotp(page, password);
@@ -118,6 +120,10 @@ test('during the grace period: the banner leads to the set-up, and goes once two
   await fillSignIn(page, email, password);
   await expect(page).toHaveURL(/\/dashboard$/);
   const banner = page.getByRole('status').filter({ hasText: 'Your role requires two-factor authentication' });
+  await expect(banner).toBeVisible();
+  // Desktop and 390 px, light and dark. (Should the grace period end meanwhile, what follows
+  // holds all the same: the set-up is where the link leads either way.)
+  await expectAccessibleInEveryView(page, 'dashboard with the two-factor policy banner');
   await banner.getByRole('link', { name: 'Set up two-factor authentication' }).click();
   await expect(page).toHaveURL(/\/settings\/security#two-factor$/);
   // The new backup codes stay on screen while the banner goes (the page is not remounted).
