@@ -24,7 +24,15 @@ export async function register() {
   const { onShutdown } = await import('./lib/http/graceful.mjs');
   onShutdown('database', closeDb);
   onShutdown('store', closeStore);
-  await db();
+  try {
+    await db();
+  } catch (error) {
+    // Another process holds the embedded database (lib/db/pglite-lock.ts): a second server would
+    // only answer 500s, so it stops, saying which process to look at.
+    if (!(error instanceof Error && error.name === 'PgliteLockedError')) throw error;
+    console.error(`latchkey: ${error.message}; not starting a second server on it`);
+    process.exit(1);
+  }
   console.info(`latchkey: database ready (${await dbKind()})`);
   await serveAdminSocket(env().PGLITE_DIR, closeDb, onShutdown);
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 import type { ActionState } from '@/lib/action-state';
+import { AccountLockedError } from '@/lib/auth/account-lock';
 import { getSession, type SessionDTO } from '@/lib/auth/dal';
 import { isDatabaseUnavailable } from '@/lib/db/outage';
 import { runTrackingWrites, type WriteTracker } from '@/lib/db/write-tracking';
@@ -80,6 +81,10 @@ function gatedAction<S extends ObjectSchema, X extends object, P>(
       return await runTrackingWrites(writes, () => handler(parsed.data, gated.pass, values));
     } catch (error) {
       unstable_rethrow(error);
+      // A session refused at its start because the account is locked (every flow that starts one
+      // ends in createSession): the flow passed its checks, so the person may hear why.
+      if (error instanceof AccountLockedError)
+        return { ok: false, error: messages.accountLocked, values } as T;
       console.error('latchkey: action failed:', describeFailure(error));
       if (isDatabaseUnavailable(error)) {
         // "Nothing was changed" only while no write can have reached the database.

@@ -75,6 +75,19 @@ export const messages = {
   mfaRequiredByRole: 'Your role requires two-factor authentication, so it cannot be turned off.',
   recoveryNeedsAdmin:
     'Your role requires two-factor authentication, so this account cannot be recovered with this link: ask an administrator to reset two-factor authentication for you.',
+  // Said only after the right password (or the right code at the second step): a wrong password
+  // still gets invalidCredentials, so the lock tells a guesser nothing.
+  accountLocked: 'This account is locked. Contact your administrator.',
+  // Administrators (lib/admin/). A non-admin is told nothing more than a 404 page would.
+  notFound: 'That page does not exist.',
+  adminNeedsTwoFactor:
+    'Administrator actions ask for your password and a code from your authenticator: turn on two-factor authentication in your security settings first.',
+  adminSelf:
+    'You cannot do this to your own account from the admin console. Use your own security settings instead.',
+  adminNoSuchUser: 'That account no longer exists.',
+  adminAlreadyLocked: 'This account is already locked.',
+  adminNotLocked: 'This account is not locked.',
+  adminMfaAlreadyOff: 'Two-factor authentication is already off for this account: there is nothing to reset.',
   undoLinkInvalid:
     'This link is invalid, already used, or expired. If someone else changed your account, reset your password now.',
 } as const;
@@ -107,4 +120,24 @@ export function invalidCodeWithAttempts(attemptsLeft: number): string {
 export function tooManyAttempts(retryAtMs: number, nowMs = Date.now()): string {
   const minutes = Math.max(1, Math.ceil((retryAtMs - nowMs) / 60_000));
   return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+}
+
+/** What an administrator's action did, in words (said where focus lands after it, /admin/users/[id]). */
+export function adminActionDone(
+  kind: 'sign_out_everywhere' | 'reset_two_factor' | 'lock' | 'unlock',
+  email: string,
+  signedOut: number,
+  mailed = false,
+): string {
+  const sessions = `${signedOut} session${signedOut === 1 ? '' : 's'} (web and API) ended`;
+  switch (kind) {
+    case 'sign_out_everywhere':
+      return `${email} was signed out everywhere: ${sessions}.`;
+    case 'reset_two_factor':
+      return `Two-factor authentication was reset for ${email}: it is off, their authenticator, backup codes and trusted devices were removed, and ${sessions}. ${mailed ? 'They were emailed.' : 'The email to them could not be sent: tell them yourself.'} They can now sign in with their password alone and set it up again.`;
+    case 'lock':
+      return `${email} is locked: signing in is refused, and ${sessions}.`;
+    case 'unlock':
+      return `${email} is unlocked: they can sign in again.`;
+  }
 }

@@ -12,6 +12,8 @@ const run = (cmd, args, env = process.env) => {
 const dir = '.data/e2e-pglite';
 const outbox = '.data/e2e-outbox';
 rmSync(dir, { recursive: true, force: true });
+// Its lock and admin socket (lib/db/pglite-lock.ts): Playwright ends the last server with SIGKILL.
+rmSync(`${dir}.run`, { recursive: true, force: true });
 rmSync(outbox, { recursive: true, force: true });
 run('npx', ['next', 'build']);
 run('node', ['scripts/ensure-env.mjs']);

@@ -60,6 +60,9 @@ function serve(connection: Socket): void {
       return;
     }
     done = true;
+    // The request is in: the idle limit was for a client that says nothing, not for the change,
+    // which may take a while on a busy machine and must be answered, not cut off after committing.
+    connection.setTimeout(0);
     const line = buffer.slice(0, newline);
     if (Buffer.byteLength(line) > MAX_REQUEST_BYTES) return reply({ ok: false, error: 'bad_request' });
     void answer(line).then(reply);

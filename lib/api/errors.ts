@@ -37,6 +37,7 @@ const REFUSALS: Partial<Record<MessageKey, [status: number, code: string]>> = {
   challengeExhausted: [401, 'challenge_exhausted'],
   emailTaken: [409, 'email_taken'],
   mfaAlreadyOn: [409, 'mfa_already_enabled'],
+  accountLocked: [403, 'account_locked'],
   currentPasswordWrong: [403, 'step_up_failed'],
   stepUpFailed: [403, 'step_up_failed'],
   mfaRequiredByRole: [403, 'mfa_required_by_role'],

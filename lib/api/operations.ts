@@ -75,7 +75,12 @@ export const operations = {
       description: 'Tokens, or mfaRequired with a challenge token for POST /api/v1/auth/mfa/verify',
       schema: zod.union([tokensSchema, mfaRequiredSchema]),
     },
-    errors: { 400: 'invalid_input', 401: 'invalid_credentials', ...limited },
+    errors: {
+      400: 'invalid_input',
+      401: 'invalid_credentials',
+      403: 'account_locked (the right password, but an administrator locked the account)',
+      ...limited,
+    },
   }),
   mfaVerify: op({
     method: 'post',
@@ -87,6 +92,7 @@ export const operations = {
     errors: {
       400: 'invalid_input',
       401: 'invalid_code (5 per challenge), challenge_expired or challenge_exhausted (sign in again)',
+      403: 'account_locked (locked by an administrator since the password step)',
       ...limited,
     },
   }),

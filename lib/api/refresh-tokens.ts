@@ -52,7 +52,8 @@ export async function rotateRefreshToken(token: unknown, ctx: RequestContext): P
   // the session does. One statement: there is never a spent token without its successor.
   // Spend the old one, only while unused, unexpired and its session live (not revoked, not
   // expired, an API session, past the second factor if the account has one on: the rule of
-  // validateSessionId); the new one ends when the session does; the account's address comes
+  // validateSessionId) and its account not locked (locking ends the sessions too; this holds
+  // even for one that slipped past); the new one ends when the session does; the account's address comes
   // along, so nothing that could fail is left between this commit and the answer. One statement:
   // there is never a spent token without its successor.
   const rows = await database.execute(sql`
@@ -61,6 +62,7 @@ export async function rotateRefreshToken(token: unknown, ctx: RequestContext): P
       where id = ${oldId} and used_at is null and expires_at > ${now}::timestamptz
         and session_id in (
           select s.id from ${sessions} s
+          join ${users} owner on owner.id = s.user_id and owner.locked_at is null
           where s.revoked_at is null and s.expires_at > ${now}::timestamptz and s.client = 'api'
             and (s.mfa_verified or not exists (
               select 1 from ${totpFactors} f where f.user_id = s.user_id and f.enabled_at is not null

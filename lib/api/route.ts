@@ -1,15 +1,17 @@
 import 'server-only';
 import type { z } from 'zod';
+import { AccountLockedError } from '@/lib/auth/account-lock';
 import { mfaPolicyOf } from '@/lib/auth/mfa-policy';
 import { rolesHeld } from '@/lib/auth/roles';
 import { type ActiveSession, validateSessionId } from '@/lib/auth/sessions';
 import { isDatabaseUnavailable } from '@/lib/db/outage';
 import { env } from '@/lib/env';
+import { refused } from '@/lib/failure';
 import { clientIp } from '@/lib/http/client-ip';
 import type { RequestContext } from '@/lib/http/request-context';
 import { describeFailure } from '@/lib/log';
 import { verifyAccessToken } from './access-token';
-import { ApiError, apiErrors } from './errors';
+import { ApiError, apiErrors, failureError } from './errors';
 import type { Operation } from './operations';
 
 /**
@@ -160,6 +162,8 @@ async function readBody<S extends z.ZodType>(request: Request, schema: S): Promi
 function errorResponse(error: unknown, cors: Record<string, string>): Response {
   let apiError: ApiError;
   if (error instanceof ApiError) apiError = error;
+  // A session refused at its start (createSession) because the account is locked.
+  else if (error instanceof AccountLockedError) apiError = failureError(refused('accountLocked'));
   else if (isDatabaseUnavailable(error)) apiError = apiErrors.unavailable();
   else {
     console.error('latchkey: api failed:', describeFailure(error));

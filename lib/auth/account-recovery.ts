@@ -200,6 +200,7 @@ export type CompleteRecoveryResult =
   | Refused<'recoveryNotYet'>
   | Refused<'invalidCredentials', 'password'>
   | Refused<'recoveryNeedsAdmin'>
+  | Refused<'accountLocked'>
   | RateLimited;
 
 const INVALID_LINK = refused('recoveryLinkInvalid');
@@ -222,7 +223,12 @@ export async function completeAccountRecovery(
   if (link.state === 'invalid') return INVALID_LINK;
   if (link.state === 'waiting') return refused('recoveryNotYet');
   const signIn = await passwordSignIn(link.email, password, ctx, null);
-  if (!signIn.ok) return signIn.kind === 'rate_limited' ? signIn : refused('invalidCredentials', 'password');
+  if (!signIn.ok) {
+    // A locked account is not recovered (the lock is an administrator's decision), and says so
+    // after the right password only, as sign-in does.
+    if (signIn.kind === 'rate_limited' || signIn.kind === 'accountLocked') return signIn;
+    return refused('invalidCredentials', 'password');
+  }
   const { userId } = signIn;
   // The role was granted after the recovery started (requests for such an account start none):
   // the link stays unspent, and works again only if the role goes.

@@ -10,6 +10,8 @@ import { verifyPassword } from './password';
 export type PasswordSignInResult =
   | { ok: true; userId: string; mfaRequired: boolean }
   | Refused<'invalidCredentials'>
+  /** The right password for a locked account: only someone who knows it learns of the lock. */
+  | Refused<'accountLocked'>
   | RateLimited;
 
 /**
@@ -39,7 +41,13 @@ export async function passwordSignIn(
   ];
   const result = await guarded(
     verifications,
-    () => guarded(failures, () => verify(email, password, ctx)),
+    // The right password for a locked account is not a failed guess: it spends no attempt.
+    () =>
+      guarded(
+        failures,
+        () => verify(email, password, ctx),
+        (r) => !r.ok && r.kind !== 'accountLocked',
+      ),
     // A refusal before verifying cost nothing, so it does not count as a verification.
     (r) => r.ok || r.kind !== 'rate_limited',
   );
@@ -58,7 +66,11 @@ async function verify(
   email: string,
   password: string,
   ctx: RequestContext,
-): Promise<{ ok: true; userId: string; mfaRequired: boolean } | Refused<'invalidCredentials'>> {
+): Promise<
+  | { ok: true; userId: string; mfaRequired: boolean }
+  | Refused<'invalidCredentials'>
+  | Refused<'accountLocked'>
+> {
   const account = await findCredentialsByEmail(email);
   const valid = await verifyPassword(account?.passwordHash, password);
   if (!account || !valid) {
@@ -67,6 +79,12 @@ async function verify(
       detail: { reason: account ? 'wrong_password' : 'unknown_email' },
     });
     return refused('invalidCredentials');
+  }
+  // After the password, never before: a wrong password learns nothing about the lock. Recorded as
+  // a refused sign-in, so the owner's history shows the attempt.
+  if (account.locked) {
+    await recordEvent('sign_in_failure', ctx, { userId: account.id, detail: { reason: 'account_locked' } });
+    return refused('accountLocked');
   }
   // With two-factor on, the password step alone is not a sign-in: the challenge comes next. The
   // sign-in (or the challenge) is recorded with the record that makes it (startSession,

@@ -3,6 +3,7 @@ import { type RateLimited, type Refused, refused } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
 import { CHALLENGE_MAX_ATTEMPTS, consumeChallenge, endChallenge, takeAttempt } from '@/lib/mfa/challenge';
 import type { SecondFactorMethod } from '@/lib/mfa/factor';
+import { isAccountLocked } from './account-lock';
 import { cancelPendingRecoveries } from './account-recovery';
 import { afterSecondFactor, checkSecondFactor } from './second-factor';
 
@@ -13,6 +14,8 @@ export type SecondStepResult =
   /** Its 5 wrong codes are used up: the password step comes again. */
   | Refused<'challengeExhausted'>
   | (Refused<'invalidCode'> & { attemptsLeft: number })
+  /** Locked by an administrator after the challenge was issued: the challenge ends with it. */
+  | Refused<'accountLocked'>
   | RateLimited;
 
 /**
@@ -54,6 +57,9 @@ export async function verifySecondStep(
   await afterSecondFactor(attempt.userId, result, ctx);
   const redeemed = await consumeChallenge(token);
   if (!redeemed) return refused('challengeExpired');
+  // The password was right when the challenge was issued; the account may have been locked since.
+  // Said only now, after the code: the same point at which the password step says it.
+  if (await isAccountLocked(redeemed.userId)) return refused('accountLocked');
   // The owner still has a factor: a recovery someone started for the account is over.
   await cancelPendingRecoveries(redeemed.userId, ctx);
   // The sign-in itself is recorded with its session (startSession), by the caller.

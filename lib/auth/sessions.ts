@@ -13,6 +13,7 @@ import {
   users,
 } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
+import { AccountLockedError } from './account-lock';
 import { beginRead, cachedSession, forgetSession, remember } from './session-cache';
 
 export const REMEMBER_SESSION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -47,7 +48,8 @@ export type ActiveSession = {
 /**
  * A new session with a new random id, every sign-in; beyond MAX_LIVE_SESSIONS the oldest live
  * ones end, and the sign-in's audit event (`signIn`) is written, all in one statement: there is
- * never a "signed in" without its session. Returns the secret token for the cookie.
+ * never a "signed in" without its session. Returns the secret token for the cookie. A locked
+ * account gets no session: AccountLockedError (./account-lock.ts), whichever flow asked.
  *
  * One statement because a sign-in pays for each: the new row, the cap and the event are
  * data-modifying CTEs, atomic together. The cap must see every other live session, so sign-ins
@@ -76,7 +78,9 @@ export async function createSession(
   const statement = sql`
     with new_session as (
       insert into ${sessions} (id, user_id, remember, mfa_verified, ip_address, user_agent, created_at, last_seen_at, expires_at, client)
-      values (${id}, ${userId}, ${remember}, ${mfaVerified}, ${ctx.ip}, ${ctx.userAgent}, ${at}::timestamptz, ${at}::timestamptz, ${expires}::timestamptz, ${client})
+      select ${id}, ${userId}, ${remember}, ${mfaVerified}, ${ctx.ip}, ${ctx.userAgent}, ${at}::timestamptz, ${at}::timestamptz, ${expires}::timestamptz, ${client}
+      -- A locked account starts no session, whichever path got here (./account-lock.ts).
+      where not exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.lockedAt} is not null)
       returning id
     ),${
       // The foreign key is checked at the statement's end, when the new session exists.
@@ -84,7 +88,7 @@ export async function createSession(
         ? sql`
     refresh as (
       insert into ${refreshTokens} (id, session_id, created_at, expires_at)
-      values (${api.refreshTokenId}, ${id}, ${at}::timestamptz, ${expires}::timestamptz)
+      select ${api.refreshTokenId}, new_session.id, ${at}::timestamptz, ${expires}::timestamptz from new_session
       returning id
     ),`
         : sql``
@@ -93,7 +97,7 @@ export async function createSession(
     -- not visible to this CTE: it is one of the cap's own.)
     ended as (
       update ${sessions} set revoked_at = ${at}::timestamptz
-      where ${live} and ${sessions.id} <> ${id} and ${sessions.id} not in (
+      where exists (select 1 from new_session) and ${live} and ${sessions.id} <> ${id} and ${sessions.id} not in (
         select ${sessions.id} from ${sessions} where ${live} and ${sessions.id} <> ${id}
         order by ${sessions.createdAt} desc, ${sessions.id} desc limit ${MAX_LIVE_SESSIONS - 1}
       )
@@ -103,26 +107,33 @@ export async function createSession(
         ? sql`,
     event as (
       insert into ${auditEvents} (user_id, type, ip_address, user_agent, detail, created_at)
-      values (${userId}, ${'sign_in_success' satisfies AuditType}, ${ctx.ip}, ${ctx.userAgent}, ${JSON.stringify(signIn)}::jsonb, ${at}::timestamptz)
+      select ${userId}, ${'sign_in_success' satisfies AuditType}, ${ctx.ip}, ${ctx.userAgent}, ${JSON.stringify(signIn)}::jsonb, ${at}::timestamptz from new_session
       returning id
     )`
         : sql``
     }
     select (select count(*) from new_session) as created, (select count(*) from ended) as ended`;
   const database = await db();
+  let result: unknown;
   if ((await dbKind()) === 'pglite') {
-    await database.execute(statement);
+    result = await database.execute(statement);
   } else {
     // Read committed whatever the server's default: the statement's snapshot must come after
-    // the lock (under repeatable read it would be taken at the lock, before its wait).
-    await database.transaction(
+    // the lock (under repeatable read it would be taken at the lock, before its wait). Locking an
+    // account takes the same row lock, so a sign-in racing a lock either ends with the lock's
+    // revocation or sees locked_at and starts nothing.
+    result = await database.transaction(
       async (tx) => {
         await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('no key update');
-        await tx.execute(statement);
+        return tx.execute(statement);
       },
       { isolationLevel: 'read committed' },
     );
   }
+  const [row] = (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as {
+    created: number | string;
+  }[];
+  if (Number(row?.created) !== 1) throw new AccountLockedError();
   return { token, id, expiresAt: new Date(expires) };
 }
 

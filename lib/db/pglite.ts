@@ -74,9 +74,11 @@ const V8_FLAGS = ['--liftoff-only', '--heap-growing-percent=30'];
 
 /**
  * How long opening a directory waits for another process to let go of it: the admin command
- * line holds it for a second or two (lib/db/pglite-lock.ts); a server holds it until it stops.
+ * line holds it while it opens the database, checks its migrations and makes one change (a few
+ * seconds; over 15 on a machine busy with builds), so a server started meanwhile waits it out.
+ * A server holds it until it stops: a second server gives up after this.
  */
-export const PGLITE_LOCK_WAIT_MS = 10_000;
+export const PGLITE_LOCK_WAIT_MS = 30_000;
 
 /**
  * The embedded database at `dir` (a directory, or a PGlite URL such as `memory://`). A directory

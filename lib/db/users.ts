@@ -8,20 +8,33 @@ import type { RequestContext } from '@/lib/http/request-context';
 export type UserDTO = { id: string; email: string; createdAt: Date };
 
 /**
- * For password checks inside lib/ only: the hash never leaves it. Whether two-factor is on comes
- * in the same query: a sign-in needs both, and each round trip is paid on every sign-in.
+ * For password checks inside lib/ only: the hash never leaves it. Whether two-factor is on and
+ * whether the account is locked come in the same query: a sign-in needs all three, and each round
+ * trip is paid on every sign-in.
  */
 export async function findCredentialsByEmail(
   email: string,
-): Promise<{ id: string; passwordHash: string; mfaEnabled: boolean } | null> {
+): Promise<{ id: string; passwordHash: string; mfaEnabled: boolean; locked: boolean } | null> {
   const database = await db();
   const [row] = await database
-    .select({ id: users.id, passwordHash: users.passwordHash, mfaEnabledAt: totpFactors.enabledAt })
+    .select({
+      id: users.id,
+      passwordHash: users.passwordHash,
+      mfaEnabledAt: totpFactors.enabledAt,
+      lockedAt: users.lockedAt,
+    })
     .from(users)
     .leftJoin(totpFactors, and(eq(totpFactors.userId, users.id), isNotNull(totpFactors.enabledAt)))
     .where(eq(users.email, email))
     .limit(1);
-  return row ? { id: row.id, passwordHash: row.passwordHash, mfaEnabled: row.mfaEnabledAt !== null } : null;
+  return row
+    ? {
+        id: row.id,
+        passwordHash: row.passwordHash,
+        mfaEnabled: row.mfaEnabledAt !== null,
+        locked: row.lockedAt !== null,
+      }
+    : null;
 }
 
 /** For step-up checks inside lib/ only. */

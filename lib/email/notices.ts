@@ -25,6 +25,7 @@ export type SecurityNotice =
   | { kind: 'backup_code_used'; left: number }
   | { kind: 'backup_codes_regenerated' }
   | { kind: 'account_recovered' }
+  | { kind: 'admin_mfa_reset' }
   | { kind: 'account_deleted' };
 
 type Template = { subject: string; happened: string; extra?: string };
@@ -85,6 +86,12 @@ function template(notice: SecurityNotice, appName: string): Template {
         happened:
           'An account recovery started from this address has completed: two-factor authentication was turned off and every session was signed out. Set up two-factor authentication again in your security settings.',
       };
+    case 'admin_mfa_reset':
+      return {
+        subject: `An administrator reset two-factor authentication for your ${appName} account`,
+        happened:
+          'An administrator reset your two-factor authentication: it is off now, your old authenticator codes and backup codes no longer work, trusted devices were removed and every session was signed out. Sign in with your password and set it up again in your security settings.',
+      };
     case 'account_deleted':
       return {
         subject: `Your ${appName} account was deleted`,
@@ -111,7 +118,11 @@ function composeNotice(
   const t = template(notice, APP_NAME);
   // The device as a short name, never the raw user agent: that is the requester's own text, and
   // a notice must not carry an attacker's words (or links) to the victim.
-  const where = `When: ${when.toUTCString()}\nFrom: ${describeDevice(ctx.userAgent)}, IP address ${ctx.ip}`;
+  // An administrator's device and address are theirs, not the account's: only when.
+  const where =
+    notice.kind === 'admin_mfa_reset'
+      ? `When: ${when.toUTCString()}`
+      : `When: ${when.toUTCString()}\nFrom: ${describeDevice(ctx.userAgent)}, IP address ${ctx.ip}`;
   const undoEffect = UNDO_EFFECT[notice.kind];
   if (undoEffect && undoUrl) {
     // A change that could lock the owner out: the one thing to do is undo it, from the mailbox.
@@ -129,7 +140,9 @@ function composeNotice(
   const notYou =
     notice.kind === 'account_deleted'
       ? 'If you did not do this, reply to this email at once.'
-      : `If you did not do this, reset your password now: ${appLink('/forgot-password')}`;
+      : notice.kind === 'admin_mfa_reset'
+        ? `Not expected? Contact your administrator at once, and reset your password now: ${appLink('/forgot-password')}`
+        : `If you did not do this, reset your password now: ${appLink('/forgot-password')}`;
   const body = composeMail({
     paragraphs: [t.happened, ...(t.extra ? [t.extra] : []), where],
     action:

@@ -3,7 +3,16 @@ import type { ReactNode } from 'react';
 import { SignOutButton } from '../sign-out-button';
 
 /** The dashboard's markup, shared with the benchmark's baseline page (app/bench/dashboard). */
-export function DashboardView({ email, banner }: { email: string; banner?: ReactNode }) {
+export function DashboardView({
+  email,
+  banner,
+  admin = false,
+}: {
+  email: string;
+  banner?: ReactNode;
+  /** An administrator (the role read from the database for this request): a link to /admin. */
+  admin?: boolean;
+}) {
   return (
     <div className="stack">
       {banner}
@@ -14,6 +23,11 @@ export function DashboardView({ email, banner }: { email: string; banner?: React
           <Link className="button button-primary" href="/settings/security">
             Security settings
           </Link>
+          {admin ? (
+            <Link className="button button-secondary" href="/admin">
+              Admin
+            </Link>
+          ) : null}
           <SignOutButton />
         </nav>
       </section>

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { requireSession } from '@/lib/auth/dal';
+import { roleOf } from '@/lib/auth/roles';
 import { backupCodesLeft as countBackupCodesLeft } from '@/lib/mfa/backup-code-factor';
 import { DashboardView } from './dashboard-view';
 import { SecurityCard } from './security-card';
@@ -10,10 +11,14 @@ export const metadata: Metadata = { title: 'Dashboard' };
 export default async function DashboardPage() {
   const session = await requireSession('/dashboard');
   // Counted only when two-factor is on: a page load pays for the query only when it can matter.
-  const backupCodesLeft = session.mfaEnabled ? await countBackupCodesLeft(session.userId) : 0;
+  const [backupCodesLeft, role] = await Promise.all([
+    session.mfaEnabled ? countBackupCodesLeft(session.userId) : 0,
+    roleOf(session.userId),
+  ]);
   return (
     <DashboardView
       email={session.email}
+      admin={role === 'admin'}
       banner={
         <>
           {session.emailVerified ? null : <VerifyBanner email={session.email} />}

@@ -19,6 +19,7 @@ export default async function LoginPage({
       {params.ended === '1' ? <Alert tone="info">{messages.sessionEnded}</Alert> : null}
       {params.notice === 'mfa-expired' ? <Alert tone="info">{messages.challengeExpired}</Alert> : null}
       {params.notice === 'mfa-exhausted' ? <Alert>{messages.challengeExhausted}</Alert> : null}
+      {params.notice === 'account-locked' ? <Alert>{messages.accountLocked}</Alert> : null}
       {params.notice === 'password-reset' ? <Alert tone="success">{messages.passwordReset}</Alert> : null}
       {params.notice === 'account-created' ? (
         <Alert tone="info">{messages.accountCreatedSignIn}</Alert>

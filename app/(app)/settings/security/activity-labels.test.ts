@@ -44,4 +44,22 @@ describe('activityLabel', () => {
       'Backup code used (7 left)',
     );
   });
+
+  it('tells an administrator’s own record from what was done to the person, and a locked sign-in', () => {
+    expect(activityLabel({ type: 'admin_mfa_reset', detail: { by: 'a' } })).toBe(
+      'An administrator reset your two-factor authentication',
+    );
+    expect(activityLabel({ type: 'admin_mfa_reset', detail: { target: 'b' } })).toBe(
+      'You reset another account’s two-factor authentication (as an administrator)',
+    );
+    expect(activityLabel({ type: 'account_locked', detail: { by: 'a', signedOut: 3 } })).toBe(
+      'An administrator locked your account',
+    );
+    expect(activityLabel({ type: 'account_locked', detail: { target: 'b' } })).toBe(
+      'You locked another account (as an administrator)',
+    );
+    expect(activityLabel({ type: 'sign_in_failure', detail: { reason: 'account_locked' } })).toBe(
+      'Sign-in refused: the account is locked',
+    );
+  });
 });

@@ -44,6 +44,17 @@ const LABELS: Record<AuditType, string> = {
   account_deleted: 'Account deleted',
 };
 
+/**
+ * The same events in an administrator's own history (detail.target: whose account it was): the
+ * record of what they did, in words that are about them, not to them.
+ */
+const AS_ADMIN: Partial<Record<AuditType, string>> = {
+  admin_signed_out_everywhere: 'You signed another account out everywhere (as an administrator)',
+  admin_mfa_reset: 'You reset another account’s two-factor authentication (as an administrator)',
+  account_locked: 'You locked another account (as an administrator)',
+  account_unlocked: 'You unlocked another account (as an administrator)',
+};
+
 const count = (e: Pick<AuditEventDTO, 'detail'>) => (typeof e.detail.count === 'number' ? e.detail.count : 1);
 
 /**
@@ -62,6 +73,10 @@ export function activityLabel(e: Pick<AuditEventDTO, 'type' | 'detail'>): string
         return n === 1 ? 'Signed out everywhere (1 session)' : `Signed out everywhere (${n} sessions)`;
       return n === 1 ? LABELS.session_revoked : `${n} other sessions signed out`;
     }
+    case 'sign_in_failure':
+      // The right password for a locked account (lib/auth/login.ts).
+      if (e.detail.reason === 'account_locked') return 'Sign-in refused: the account is locked';
+      return count(e) > 1 ? `${LABELS.sign_in_failure} (${count(e)} times)` : LABELS.sign_in_failure;
     case 'mfa_verify_failure':
       if (purpose === 'step_up') return 'Wrong password or code given to change a setting';
       if (purpose === 'password_reset') return 'Wrong code given to reset the password';
@@ -79,6 +94,8 @@ export function activityLabel(e: Pick<AuditEventDTO, 'type' | 'detail'>): string
         ? `${LABELS.backup_code_used} (${e.detail.left} left)`
         : LABELS.backup_code_used;
     default: {
+      const asAdmin = typeof e.detail.target === 'string' ? AS_ADMIN[e.type] : undefined;
+      if (asAdmin) return asAdmin;
       const label = LABELS[e.type] ?? e.type;
       // Folded refusals (lib/audit): one row for many tries.
       const n = count(e);

@@ -1,6 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readSessionCookie } from '@/lib/auth/auth.config';
 import { validateSession } from '@/lib/auth/sessions';
+import { db } from '@/lib/db/client';
+import { users } from '@/lib/db/schema';
 import { messages } from '@/lib/messages';
 import { CHALLENGE_MAX_ATTEMPTS, createChallenge } from '@/lib/mfa/challenge';
 import { ctx, uniqueIp } from '@/tests/helpers';
@@ -51,6 +54,22 @@ describe('the second step: each result becomes a redirect or a message', () => {
       mfaEnabled: true,
       remember: true,
     });
+  });
+
+  it('an account locked since the password step: back to sign-in, which says it is locked; no session', async () => {
+    freezeClock();
+    const { user, browser } = await atSecondStep();
+    await (await db()).update(users).set({ lockedAt: new Date() }).where(eq(users.id, user.id));
+    browser();
+    const to = await redirectedTo(
+      verifyTotpAction(
+        { ok: false },
+        formOf({ code: await codeNow(user.secret), callbackUrl: '/dashboard' }),
+      ),
+    );
+    expect(to).toBe('/login?notice=account-locked');
+    expect(cleared(CHALLENGE)).toBeTruthy();
+    expect(changedCookies().find((c) => c.name === SESSION)).toBeUndefined();
   });
 
   it('an unsafe callback falls back to the dashboard', async () => {

@@ -11,6 +11,12 @@ import { requestContext } from '@/lib/http/request-context';
 import type { SecondFactorMethod } from '@/lib/mfa/factor';
 import { verifyBackupSchema, verifyTotpSchema } from '@/lib/validation/mfa';
 
+const NOTICE = {
+  challengeExpired: 'mfa-expired',
+  challengeExhausted: 'mfa-exhausted',
+  accountLocked: 'account-locked',
+} as const;
+
 async function finish(
   method: SecondFactorMethod,
   code: string,
@@ -24,9 +30,13 @@ async function finish(
     return redirect(safeCallbackUrl(callbackUrl));
   }
   // The challenge is over: back to the password step, which says why.
-  if (result.kind === 'challengeExpired' || result.kind === 'challengeExhausted') {
+  if (
+    result.kind === 'challengeExpired' ||
+    result.kind === 'challengeExhausted' ||
+    result.kind === 'accountLocked'
+  ) {
     await clearChallengeCookie();
-    return redirect(`/login?notice=${result.kind === 'challengeExpired' ? 'mfa-expired' : 'mfa-exhausted'}`);
+    return redirect(`/login?notice=${NOTICE[result.kind]}`);
   }
   return toActionState(result);
 }
