@@ -53,7 +53,10 @@ test('an administrator without two-factor: a banner with the date, then only the
 
   await waitOutGrace(page);
 
-  // After it: the dashboard lands on the set-up, which offers only the set-up and signing out.
+  // After it: the dashboard (and the admin console) land on the set-up, which offers only the
+  // set-up and signing out.
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/settings\/security$/);
   await page.goto('/dashboard');
   await expect(page).toHaveURL(/\/settings\/security$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Set up two-factor authentication');
