@@ -40,6 +40,23 @@ export function validatedAction<S extends ObjectSchema, X extends object = objec
   options: { echo?: readonly (keyof z.input<S> & string)[] },
   handler: (data: z.output<S>, values: Record<string, string>) => Promise<ActionState<X>>,
 ) {
+  return gatedAction<S, X, null>(
+    schema,
+    options,
+    async () => ({ pass: null }),
+    (data, _pass, values) => handler(data, values),
+  );
+}
+
+/** What a gate decides before the input is read: go on with what it found, or this answer. */
+type Gate<X extends object, P> = { pass: P } | { refuse: ActionState<X> };
+
+function gatedAction<S extends ObjectSchema, X extends object, P>(
+  schema: S,
+  options: { echo?: readonly (keyof z.input<S> & string)[] },
+  gate: (values: Record<string, string>) => Promise<Gate<X, P>>,
+  handler: (data: z.output<S>, pass: P, values: Record<string, string>) => Promise<ActionState<X>>,
+) {
   type T = ActionState<X>;
   return async (_prev: T, formData: FormData): Promise<T> => {
     // Callable by anyone with any arguments (a form of another page, a hand-made call): only a
@@ -47,18 +64,21 @@ export function validatedAction<S extends ObjectSchema, X extends object = objec
     if (!(formData instanceof FormData)) return { ok: false, error: messages.badRequest } as T;
     const raw = readFields(schema, formData);
     const values = echo(raw, options.echo ?? []);
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const key = String(issue.path[0] ?? 'form');
-        fieldErrors[key] ??= issue.message;
-      }
-      return { ok: false, fieldErrors, values } as T;
-    }
     const writes: WriteTracker = { mayHaveWritten: false };
     try {
-      return await runTrackingWrites(writes, () => handler(parsed.data, values));
+      // Who is asking comes first: a refused caller learns nothing about the input's rules.
+      const gated = await gate(values);
+      if ('refuse' in gated) return gated.refuse;
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        const fieldErrors: Record<string, string> = {};
+        for (const issue of parsed.error.issues) {
+          const key = String(issue.path[0] ?? 'form');
+          fieldErrors[key] ??= issue.message;
+        }
+        return { ok: false, fieldErrors, values } as T;
+      }
+      return await runTrackingWrites(writes, () => handler(parsed.data, gated.pass, values));
     } catch (error) {
       unstable_rethrow(error);
       // A session refused at its start because the account is locked (every flow that starts one
@@ -78,20 +98,33 @@ export function validatedAction<S extends ObjectSchema, X extends object = objec
   };
 }
 
-/** The same, for signed-in users: the session is checked again here, whatever middleware did. */
+/**
+ * The same, for signed-in users: the session is checked again here, whatever middleware did, and
+ * before the input is read. An account the two-factor policy holds (lib/auth/mfa-policy.ts,
+ * `enforced`) is refused too, unless the action is a step of the set-up (`duringEnrollment`):
+ * every action is covered unless it says otherwise.
+ */
 export function authenticatedAction<S extends ObjectSchema, X extends object = object>(
   schema: S,
-  options: { echo?: readonly (keyof z.input<S> & string)[] },
+  options: { echo?: readonly (keyof z.input<S> & string)[]; duringEnrollment?: boolean },
   handler: (
     data: z.output<S>,
     session: SessionDTO,
     values: Record<string, string>,
   ) => Promise<ActionState<X>>,
 ) {
-  return validatedAction<S, X>(schema, options, async (data, values) => {
-    const session = await getSession();
-    // Partial extras: a failure without them is a valid state of any action.
-    if (!session) return { ok: false, error: messages.sessionEnded, values } as ActionState<X>;
-    return handler(data, session, values);
-  });
+  return gatedAction<S, X, SessionDTO>(
+    schema,
+    options,
+    async (values) => {
+      const session = await getSession();
+      // Partial extras: a failure without them is a valid state of any action.
+      if (!session) return { refuse: { ok: false, error: messages.sessionEnded, values } as ActionState<X> };
+      if (session.mfaPolicy.kind === 'enforced' && !options.duringEnrollment) {
+        return { refuse: { ok: false, error: messages.mfaEnrollmentRequired, values } as ActionState<X> };
+      }
+      return { pass: session };
+    },
+    handler,
+  );
 }

@@ -46,6 +46,27 @@ describe('parseEnv', () => {
     expect(parseEnv({ AUTH_SECRET: SECRET, RECOVERY_DELAY_HOURS: '0.001' }).RECOVERY_DELAY_HOURS).toBe(0.001);
   });
 
+  it('MFA_REQUIRED_ROLES: admin by default, a list of known roles, empty for no policy; a bad role stops start-up', () => {
+    expect(parseEnv({ AUTH_SECRET: SECRET }).MFA_REQUIRED_ROLES).toEqual(['admin']);
+    expect(
+      parseEnv({ AUTH_SECRET: SECRET, MFA_REQUIRED_ROLES: ' Admin , user,admin' }).MFA_REQUIRED_ROLES,
+    ).toEqual(['admin', 'user']);
+    // Unlike every other setting, empty is a value here: no role requires two-factor.
+    expect(parseEnv({ AUTH_SECRET: SECRET, MFA_REQUIRED_ROLES: '' }).MFA_REQUIRED_ROLES).toEqual([]);
+    expect(parseEnv({ AUTH_SECRET: SECRET, MFA_REQUIRED_ROLES: ' , ' }).MFA_REQUIRED_ROLES).toEqual([]);
+    const message = failure({ MFA_REQUIRED_ROLES: 'admin,superuser' });
+    expect(message).toContain('MFA_REQUIRED_ROLES:');
+    expect(message).toContain('user, admin');
+  });
+
+  it('MFA_GRACE_DAYS: 7 by default, a non-negative number, fractions allowed', () => {
+    expect(parseEnv({ AUTH_SECRET: SECRET }).MFA_GRACE_DAYS).toBe(7);
+    expect(parseEnv({ AUTH_SECRET: SECRET, MFA_GRACE_DAYS: '0.0004' }).MFA_GRACE_DAYS).toBe(0.0004);
+    expect(parseEnv({ AUTH_SECRET: SECRET, MFA_GRACE_DAYS: '0' }).MFA_GRACE_DAYS).toBe(0);
+    expect(failure({ MFA_GRACE_DAYS: '-1' })).toContain('MFA_GRACE_DAYS:');
+    expect(failure({ MFA_GRACE_DAYS: 'a week' })).toContain('MFA_GRACE_DAYS:');
+  });
+
   it('points APP_URL at the port the server listens on while APP_URL is unset', () => {
     expect(parseEnv({ AUTH_SECRET: SECRET, PORT: '3302' }).APP_URL).toBe('http://localhost:3302');
     expect(parseEnv({ AUTH_SECRET: SECRET, PORT: '3302', APP_URL: '' }).APP_URL).toBe(

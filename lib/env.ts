@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Role } from '@/lib/db/schema';
 
 /**
  * The only reader of process.env. Edge-safe (zod only), so middleware can use it.
@@ -47,6 +48,15 @@ export function signingKeyList(value: string): SigningKeyEntry[] {
   }
   return entries;
 }
+
+/**
+ * The roles MFA_REQUIRED_ROLES may name: lib/auth/roles.ts's ROLES (a test keeps the two lists
+ * equal; that module is server-only, and this one must stay edge-safe).
+ */
+export const ROLE_NAMES = ['user', 'admin'] as const satisfies readonly Role[];
+
+/** Settings whose empty value means something ("none"), not "unset, take the default". */
+const EMPTY_IS_A_VALUE = new Set(['MFA_REQUIRED_ROLES']);
 
 const fields = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -111,6 +121,27 @@ const fields = z.object({
     .positive()
     .max(24 * 365)
     .default(72),
+  // Roles whose accounts must turn two-factor on (lib/auth/mfa-policy.ts), comma-separated; an
+  // empty value turns the policy off. Names are roles as held: `user` is everyone (an
+  // administrator is a user too), so `user` requires it of every account.
+  MFA_REQUIRED_ROLES: z
+    .string()
+    .default('admin')
+    .transform((v) => [
+      ...new Set(
+        v
+          .split(',')
+          .map((r) => r.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ])
+    .refine(
+      (list): list is Role[] => list.every((r) => (ROLE_NAMES as readonly string[]).includes(r)),
+      `must be a comma-separated list of roles (${ROLE_NAMES.join(', ')}), or empty for no policy`,
+    ),
+  // How long such an account may go on without two-factor, from when the policy first applied to
+  // it. Fractional, so tests can wait seconds (0.0004 days is about 35 s); 0 enforces at once.
+  MFA_GRACE_DAYS: z.coerce.number().min(0).max(365).default(7),
   // Browser clients on other origins allowed to call /api/v1 (CORS); none unless listed. Exact
   // origins only: a wildcard would let any page a signed-in user visits use their tokens' answers.
   API_CORS_ORIGINS: z
@@ -159,7 +190,7 @@ function readRaw(source: Record<string, string | undefined>): Record<string, str
   const out: Record<string, string> = {};
   for (const key of Object.keys(fields.shape)) {
     const value = source[key];
-    if (value !== undefined && value !== '') out[key] = value;
+    if (value !== undefined && (value !== '' || EMPTY_IS_A_VALUE.has(key))) out[key] = value;
   }
   return out;
 }
@@ -200,6 +231,8 @@ export function env(): Env {
       SHUTDOWN_TIMEOUT_MS: process.env.SHUTDOWN_TIMEOUT_MS,
       RECOVERY_DELAY_HOURS: process.env.RECOVERY_DELAY_HOURS,
       API_CORS_ORIGINS: process.env.API_CORS_ORIGINS,
+      MFA_REQUIRED_ROLES: process.env.MFA_REQUIRED_ROLES,
+      MFA_GRACE_DAYS: process.env.MFA_GRACE_DAYS,
     });
     // The mail transport is decided at start-up too (instrumentation calls env()), so a
     // production server that would keep reset links in a local outbox does not start at all.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDevice, sessionNames } from './format';
+import { describeDevice, formatDay, sessionNames } from './format';
 
 const WINDOWS_CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
@@ -10,6 +10,14 @@ const session = (id: string, userAgent: string | null, at: string, client = 'web
   userAgent,
   client,
   createdAt: new Date(at),
+});
+
+describe('formatDay', () => {
+  it('a day in words, in UTC like every time the server writes', () => {
+    expect(formatDay(new Date('2026-12-08T14:05:00Z'))).toBe('8 December 2026');
+    // Just before midnight UTC is still that day, whatever the server's own zone.
+    expect(formatDay(new Date('2026-12-08T23:59:59Z'))).toBe('8 December 2026');
+  });
 });
 
 describe('describeDevice', () => {

@@ -39,6 +39,18 @@ export function formatWhen(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+const DAY_IN_WORDS = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** A day in words, in UTC like formatWhen: "8 December 2026". */
+export function formatDay(date: Date): string {
+  return DAY_IN_WORDS.format(date);
+}
+
 /**
  * What each session is called where a person picks one to sign out ("Chrome on Windows"; an API
  * session's "… (API)"), unique among `sessions`: when two would read the same, each gets its

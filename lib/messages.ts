@@ -70,6 +70,12 @@ export const messages = {
     'This recovery link is invalid, already used, cancelled, or expired. Ask for a new one if you still need it.',
   recoveryNotYet: 'This recovery cannot be completed yet: the waiting period has not passed.',
   recoveryCancelled: 'Account recovery was cancelled. Nothing about your account was changed.',
+  // The two-factor policy by role (MFA_REQUIRED_ROLES, lib/auth/mfa-policy.ts).
+  mfaEnrollmentRequired:
+    'Your role requires two-factor authentication, and the time to set it up has passed. Set it up on the security page: until then, only the set-up and signing out are available.',
+  mfaRequiredByRole: 'Your role requires two-factor authentication, so it cannot be turned off.',
+  recoveryNeedsAdmin:
+    'Your role requires two-factor authentication, so this account cannot be recovered with this link: ask an administrator to reset two-factor authentication for you.',
   // Said only after the right password (or the right code at the second step): a wrong password
   // still gets invalidCredentials, so the lock tells a guesser nothing.
   accountLocked: 'This account is locked. Contact your administrator.',

@@ -1,5 +1,6 @@
 import 'server-only';
-import { getSession } from '@/lib/auth/dal';
+import { redirect } from 'next/navigation';
+import { getSession, MFA_SETUP_PATH } from '@/lib/auth/dal';
 import { roleOf } from '@/lib/auth/roles';
 
 /** The signed-in administrator, as the console needs them; never more than this leaves here. */
@@ -17,6 +18,9 @@ export async function currentAdmin(): Promise<AdminDTO | null> {
   const session = await getSession();
   if (!session) return null;
   if ((await roleOf(session.userId)) !== 'admin') return null;
+  // Past the two-factor policy's grace period (lib/auth/mfa-policy.ts): the set-up, as every
+  // signed-in page does (requireSession). Only after the role check, so a non-admin still gets 404.
+  if (session.mfaPolicy.kind === 'enforced') redirect(MFA_SETUP_PATH);
   return {
     userId: session.userId,
     email: session.email,

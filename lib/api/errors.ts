@@ -1,6 +1,6 @@
 import { failureMessage } from '@/lib/action-state';
 import type { Failure } from '@/lib/failure';
-import type { MessageKey } from '@/lib/messages';
+import { type MessageKey, messages } from '@/lib/messages';
 
 /**
  * /api/v1's one error shape, `{ error: { code, message, fields? } }`: `code` is for programs
@@ -40,6 +40,7 @@ const REFUSALS: Partial<Record<MessageKey, [status: number, code: string]>> = {
   accountLocked: [403, 'account_locked'],
   currentPasswordWrong: [403, 'step_up_failed'],
   stepUpFailed: [403, 'step_up_failed'],
+  mfaRequiredByRole: [403, 'mfa_required_by_role'],
 };
 
 export function failureError(failure: Failure, nowMs = Date.now()): ApiError {
@@ -72,6 +73,7 @@ export const apiErrors = {
       'WWW-Authenticate': 'Bearer error="invalid_token"',
     }),
   notFound: () => new ApiError(404, 'not_found', 'Not found.'),
+  mfaEnrollmentRequired: () => new ApiError(403, 'mfa_enrollment_required', messages.mfaEnrollmentRequired),
   unavailable: () =>
     new ApiError(
       503,

@@ -31,6 +31,12 @@ export type Operation<
   summary: string;
   /** A bearer access token whose session is live, or nothing at all. */
   auth: A;
+  /**
+   * Open to an account the two-factor policy holds (past its grace period, two-factor off):
+   * the set-up, signing out, and `me`. Every other bearer operation answers 403
+   * mfa_enrollment_required to it (lib/api/route.ts).
+   */
+  duringEnrollment?: true;
   body: S;
   ok: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
   errors: Partial<Record<400 | 401 | 403 | 404 | 409 | 429, string>>;
@@ -39,8 +45,13 @@ export type Operation<
 const op = <S extends z.ZodType | undefined, A extends boolean>(o: Operation<S, A>) => o;
 
 const limited = { 429: 'rate_limited: too many attempts (Retry-After says when to try again)' } as const;
-const bearer = {
+const signedIn = {
   401: 'invalid_token: missing, invalid or expired access token, or its session ended',
+} as const;
+/** Every bearer operation not open during enrollment (`duringEnrollment`) can answer this too. */
+const bearer = {
+  ...signedIn,
+  403: 'mfa_enrollment_required: your role requires two-factor authentication and its grace period has passed; set it up (POST /api/v1/mfa/setup, then /api/v1/mfa/enable) first',
 } as const;
 
 export const operations = {
@@ -102,37 +113,41 @@ export const operations = {
     path: '/api/v1/auth/logout',
     summary: 'End this session',
     auth: true,
+    duringEnrollment: true,
     body: undefined,
     ok: { status: 204, description: 'Ended' },
-    errors: { ...bearer },
+    errors: { ...signedIn },
   }),
   logoutAll: op({
     method: 'post',
     path: '/api/v1/auth/logout-all',
     summary: 'End every session of the account, web sessions too',
     auth: true,
+    duringEnrollment: true,
     body: undefined,
     ok: { status: 204, description: 'Ended' },
-    errors: { ...bearer },
+    errors: { ...signedIn },
   }),
   me: op({
     method: 'get',
     path: '/api/v1/me',
     summary: 'The signed-in account',
     auth: true,
+    duringEnrollment: true,
     body: undefined,
     ok: { status: 200, description: 'The account and the roles it holds', schema: meSchema },
-    errors: { ...bearer },
+    errors: { ...signedIn },
   }),
   mfaSetup: op({
     method: 'post',
     path: '/api/v1/mfa/setup',
     summary: 'Start authenticator set-up (password first); the secret to scan or type',
     auth: true,
+    duringEnrollment: true,
     body: apiMfaSetupSchema,
     ok: { status: 200, description: 'A pending secret', schema: mfaSetupSchema },
     errors: {
-      ...bearer,
+      ...signedIn,
       400: 'invalid_input',
       403: 'step_up_failed: the password is not correct',
       409: 'mfa_already_enabled',
@@ -144,9 +159,10 @@ export const operations = {
     path: '/api/v1/mfa/enable',
     summary: 'Turn two-factor on with a code from the pending secret',
     auth: true,
+    duringEnrollment: true,
     body: apiMfaEnableSchema,
     ok: { status: 200, description: 'On: backup codes (once) and new tokens', schema: mfaEnabledSchema },
-    errors: { ...bearer, 400: 'invalid_input; invalid_code (fields.code)', ...limited },
+    errors: { ...signedIn, 400: 'invalid_input; invalid_code (fields.code)', ...limited },
   }),
   mfaDisable: op({
     method: 'post',
@@ -155,7 +171,12 @@ export const operations = {
     auth: true,
     body: apiMfaDisableSchema,
     ok: { status: 204, description: 'Off' },
-    errors: { ...bearer, 400: 'invalid_input', 403: 'step_up_failed', ...limited },
+    errors: {
+      ...bearer,
+      400: 'invalid_input',
+      403: 'step_up_failed; mfa_required_by_role: your role requires two-factor authentication, so it cannot be turned off; mfa_enrollment_required',
+      ...limited,
+    },
   }),
   sessions: op({
     method: 'get',

@@ -1,6 +1,8 @@
 import 'server-only';
 import type { z } from 'zod';
 import { AccountLockedError } from '@/lib/auth/account-lock';
+import { mfaPolicyOf } from '@/lib/auth/mfa-policy';
+import { rolesHeld } from '@/lib/auth/roles';
 import { type ActiveSession, validateSessionId } from '@/lib/auth/sessions';
 import { isDatabaseUnavailable } from '@/lib/db/outage';
 import { env } from '@/lib/env';
@@ -47,6 +49,9 @@ export function apiRoute<S extends z.ZodType | undefined, A extends boolean>(
       const ctx = requestContextOf(request);
       const caller = operation.auth ? await authenticate(request) : null;
       if (operation.auth && !caller) throw apiErrors.unauthenticated();
+      if (caller && !operation.duringEnrollment && (await enrollmentRequired(caller))) {
+        throw apiErrors.mfaEnrollmentRequired();
+      }
       const body = operation.body ? await readBody(request, operation.body) : undefined;
       const params = (await context?.params) ?? {};
       const reply = await handler({ body, ctx, caller, params } as Input<S, A>);
@@ -111,6 +116,21 @@ async function authenticate(request: Request): Promise<Caller | null> {
   const session = await validateSessionId(claims.sid);
   if (!session || session.userId !== claims.sub || session.client !== 'api') return null;
   return { session, amr: claims.amr };
+}
+
+/**
+ * The two-factor policy (lib/auth/mfa-policy.ts): after the grace period, an account whose role
+ * requires two-factor reaches only the operations marked `duringEnrollment` (the set-up, sign-out,
+ * `me`) until it is on. Every other bearer operation is refused, a new one too unless it says so.
+ */
+async function enrollmentRequired({ session }: Caller): Promise<boolean> {
+  const policy = await mfaPolicyOf({
+    userId: session.userId,
+    rolesHeld: rolesHeld(session.role),
+    mfaEnabled: session.mfaEnabled,
+    policySince: session.mfaPolicySince,
+  });
+  return policy.kind === 'enforced';
 }
 
 async function readBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {

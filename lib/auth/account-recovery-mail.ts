@@ -37,3 +37,21 @@ export async function sendRecoveryMail(
   });
   await sendMail({ to, subject: `Account recovery requested for ${APP_NAME}`, ...body });
 }
+
+/**
+ * The answer to a recovery asked for an account whose role requires two-factor: no link (it
+ * cannot recover alone), only who can help. Still the notice the owner needs if it was not them.
+ */
+export async function sendRecoveryNeedsAdminMail(to: string, ctx: RequestContext): Promise<void> {
+  const { APP_NAME } = env();
+  const body = composeMail({
+    paragraphs: [
+      `Someone asked to recover the ${APP_NAME} account for ${to} without its authenticator app or backup codes.`,
+      `Asked: ${formatWhen(new Date())}\nFrom: ${describeDevice(ctx.userAgent)}, IP address ${ctx.ip}`,
+      `Your role requires two-factor authentication, so this account cannot be recovered alone: an administrator must reset two-factor authentication for you. Nothing about your account was changed.`,
+      `If you did not ask for this, someone may know your password: change it.`,
+    ],
+    action: { label: 'Change your password', url: appLink('/settings/security') },
+  });
+  await sendMail({ to, subject: `Account recovery requested for ${APP_NAME}`, ...body });
+}

@@ -13,8 +13,9 @@ import type { RequestContext } from '@/lib/http/request-context';
 import { describeFailure } from '@/lib/log';
 import { disableMfa } from '@/lib/mfa/factors';
 import { emailKey, guarded } from '@/lib/rate-limit';
-import { sendRecoveryMail } from './account-recovery-mail';
+import { sendRecoveryMail, sendRecoveryNeedsAdminMail } from './account-recovery-mail';
 import { passwordSignIn } from './login';
+import { twoFactorRequired } from './mfa-policy';
 import { revokeOtherSessions } from './sessions';
 import { removeAllTrustedDevices } from './trusted-devices';
 
@@ -60,8 +61,9 @@ function sendInBackground(work: () => Promise<void>): void {
  * Ask for a recovery. Every address takes the same path and gets the same answer: both limiters
  * (every request counts: the mail budget), one lookup, one audit row. Only a verified address of
  * an account with two-factor on gets a recovery and its mail; an unverified address proves
- * nothing, and an account without two-factor has the password reset. Roles that require
- * two-factor (issue 15: roles do not exist yet) must be refused here too: they cannot recover alone.
+ * nothing, and an account without two-factor has the password reset. An account whose role
+ * requires two-factor (MFA_REQUIRED_ROLES) cannot recover alone: its mail says an administrator
+ * must reset two-factor, and carries no link (the page's answer is the same).
  */
 export async function requestAccountRecovery(
   email: string,
@@ -75,7 +77,13 @@ export async function requestAccountRecovery(
     async () => {
       const account = await findCredentialsByEmail(email);
       const address = account?.mfaEnabled ? await findAddressById(account.id) : null;
-      if (account && address?.verified) {
+      if (account && address?.verified && (await twoFactorRequired(account.id))) {
+        await recordEvent('account_recovery_requested', ctx, {
+          userId: account.id,
+          detail: { refused: 'role_requires_mfa' },
+        });
+        sendInBackground(() => sendRecoveryNeedsAdminMail(address.email, ctx));
+      } else if (account && address?.verified) {
         const recovery = await startRecovery(account.id);
         await recordEvent('account_recovery_requested', ctx, { userId: account.id });
         sendInBackground(() => sendRecoveryMail(address.email, recovery, ctx));
@@ -192,6 +200,7 @@ export type CompleteRecoveryResult =
   | Refused<'recoveryLinkInvalid'>
   | Refused<'recoveryNotYet'>
   | Refused<'invalidCredentials', 'password'>
+  | Refused<'recoveryNeedsAdmin'>
   | Refused<'accountLocked'>
   | RateLimited;
 
@@ -222,6 +231,9 @@ export async function completeAccountRecovery(
     return refused('invalidCredentials', 'password');
   }
   const { userId } = signIn;
+  // The role was granted after the recovery started (requests for such an account start none):
+  // the link stays unspent, and works again only if the role goes.
+  if (await twoFactorRequired(userId)) return refused('recoveryNeedsAdmin');
   const tokenHash = hashIfWellFormed(token) ?? '';
   let signedOut = 0;
   try {

@@ -1,6 +1,8 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
+import { type MfaPolicy, mfaPolicyOf } from './mfa-policy';
+import { rolesHeld } from './roles';
 import { readSessionClaims, readSessionCookieValue } from './session-cookie';
 import { type ActiveSession, validateSession } from './sessions';
 
@@ -20,7 +22,17 @@ export type SessionDTO = Pick<
   | 'expiresAt'
   | 'mfaEnabled'
   | 'emailVerified'
->;
+> & {
+  /**
+   * Whether the role policy asks for two-factor (lib/auth/mfa-policy.ts): decided per request from
+   * the session's fresh account data and the clock. `enforced` reaches only the set-up:
+   * requireSession redirects there, authenticatedAction refuses.
+   */
+  mfaPolicy: MfaPolicy;
+};
+
+/** Where an account the policy holds (`enforced`) may still go: the two-factor set-up. */
+export const MFA_SETUP_PATH = '/settings/security';
 
 export const getSession = cache(async (): Promise<SessionDTO | null> => {
   const claims = await readSessionClaims();
@@ -39,16 +51,30 @@ export const getSession = cache(async (): Promise<SessionDTO | null> => {
     expiresAt: session.expiresAt,
     mfaEnabled: session.mfaEnabled,
     emailVerified: session.emailVerified,
+    mfaPolicy: await mfaPolicyOf({
+      userId: session.userId,
+      rolesHeld: rolesHeld(session.role),
+      mfaEnabled: session.mfaEnabled,
+      policySince: session.mfaPolicySince,
+    }),
   };
 });
 
 /**
  * For pages: the session, or off to sign in. A cookie whose session is gone goes through
  * /session-ended, which clears it (a page cannot), or middleware would bounce /login back here.
+ * An account the two-factor policy holds goes to the set-up, unless the caller is the set-up
+ * itself (`duringEnrollment`): every page is covered unless it says otherwise.
  */
-export async function requireSession(currentPath: string): Promise<SessionDTO> {
+export async function requireSession(
+  currentPath: string,
+  options: { duringEnrollment?: boolean } = {},
+): Promise<SessionDTO> {
   const session = await getSession();
-  if (session) return session;
+  if (session) {
+    if (session.mfaPolicy.kind === 'enforced' && !options.duringEnrollment) redirect(MFA_SETUP_PATH);
+    return session;
+  }
   const query = new URLSearchParams({ callbackUrl: currentPath }).toString();
   if (await readSessionCookieValue()) redirect(`/session-ended?${query}`);
   redirect(`/login?${query}`);

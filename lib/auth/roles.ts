@@ -4,6 +4,7 @@ import { recordEvent } from '@/lib/audit';
 import { db } from '@/lib/db/client';
 import { type Role, users } from '@/lib/db/schema';
 import type { RequestContext } from '@/lib/http/request-context';
+import { policySinceAfterRoleChange } from './mfa-policy';
 
 export type { Role };
 export const ROLES: readonly Role[] = ['user', 'admin'];
@@ -32,10 +33,11 @@ export type SetRoleResult =
   | { ok: false; kind: 'noSuchAccount' };
 
 /**
- * Give the account at `email` this role (`admin` to grant, `user` to revoke). A change restarts
- * the two-factor policy's clock (users.mfa_policy_since, read by the policy), and is audited in
- * the same statement; `by` is the administrator who did it, absent from the command line (whose
- * events say `via: 'cli'`).
+ * Give the account at `email` this role (`admin` to grant, `user` to revoke). A change moves the
+ * two-factor policy's clock (users.mfa_policy_since, lib/auth/mfa-policy.ts): a grant the policy
+ * requires two-factor for starts the grace period now, a revoke after which the policy no longer
+ * applies clears it. Audited in the same transaction; `by` is the administrator who did it,
+ * absent from the command line (whose events say `via: 'cli'`).
  */
 export async function setRole(
   email: string,
@@ -46,16 +48,26 @@ export async function setRole(
   const database = await db();
   return database.transaction(async (tx) => {
     const [current] = await tx
-      .select({ id: users.id, role: users.role })
+      .select({ id: users.id, role: users.role, policySince: users.mfaPolicySince })
       .from(users)
       .where(eq(users.email, email))
       .for('update')
       .limit(1);
     if (!current) return { ok: false, kind: 'noSuchAccount' } as const;
     if (current.role === role) return { ok: true, userId: current.id, changed: false } as const;
+    const since = policySinceAfterRoleChange(
+      { rolesHeld: rolesHeld(current.role), policySince: current.policySince },
+      rolesHeld(role),
+      new Date(),
+    );
     await tx
       .update(users)
-      .set({ role, mfaPolicySince: null, updatedAt: sql`now()` })
+      .set({
+        role,
+        // As ISO text: postgres.js refuses Date parameters in raw SQL.
+        mfaPolicySince: since ? sql`${since.toISOString()}::timestamptz` : null,
+        updatedAt: sql`now()`,
+      })
       .where(eq(users.id, current.id));
     await recordEvent(role === 'admin' ? 'role_granted' : 'role_revoked', ctx, {
       userId: current.id,

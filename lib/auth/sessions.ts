@@ -5,6 +5,7 @@ import { hashToken, randomToken } from '@/lib/crypto/tokens';
 import { type Db, db, dbKind } from '@/lib/db/client';
 import {
   auditEvents,
+  type Role,
   refreshTokens,
   type SessionClient,
   sessions,
@@ -37,6 +38,9 @@ export type ActiveSession = {
   expiresAt: Date;
   mfaEnabled: boolean;
   emailVerified: boolean;
+  /** The account's role and when the two-factor policy started for it (lib/auth/mfa-policy.ts). */
+  role: Role;
+  mfaPolicySince: Date | null;
   /** 'web' (cookie) or 'api' (bearer tokens): each check accepts only its own. */
   client: SessionClient;
 };
@@ -175,6 +179,10 @@ export async function validateSessionId(id: string): Promise<ActiveSession | nul
       lastSeenAt: sessions.lastSeenAt,
       mfaVerified: sessions.mfaVerified,
       mfaEnabledAt: totpFactors.enabledAt,
+      // Cached with the session: a change to the account row (a role granted, the policy's clock)
+      // empties the cache like any other (drizzle/0005_session_changes.sql).
+      role: users.role,
+      mfaPolicySince: users.mfaPolicySince,
       client: sessions.client,
     })
     .from(sessions)

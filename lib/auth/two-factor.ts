@@ -7,6 +7,7 @@ import { regenerateBackupCodes } from '@/lib/mfa/backup-code-factor';
 import { disableMfa } from '@/lib/mfa/factors';
 import { beginEnrollment, completeEnrollment } from '@/lib/mfa/totp-factor';
 import { guarded } from '@/lib/rate-limit';
+import { twoFactorRequired } from './mfa-policy';
 import { recheckPassword } from './recheck';
 import { startSession } from './session-cookie';
 import { revokeOtherSessions, revokeSession } from './sessions';
@@ -112,13 +113,18 @@ export async function regenerateCodes(
   );
 }
 
-/** Two-factor off (secret and backup codes deleted) after the password and a current code. */
+/**
+ * Two-factor off (secret and backup codes deleted) after the password and a current code. Not for
+ * an account whose role requires it (MFA_REQUIRED_ROLES): refused before the step-up, which is
+ * then not spent on a change that cannot happen. (An administrator's reset is another path.)
+ */
 export async function disableTwoFactor(
   owner: Owner,
   password: string,
   code: string,
   ctx: RequestContext,
-): Promise<StepUpChangeResult<object>> {
+): Promise<StepUpChangeResult<object> | Refused<'mfaRequiredByRole'>> {
+  if (await twoFactorRequired(owner.userId)) return refused('mfaRequiredByRole');
   const check = await stepUp(owner.userId, password, code, ctx);
   if (!check.ok) return check.kind === 'rate_limited' ? check : refused('stepUpFailed');
   await disableMfa(owner.userId, async (tx) => {

@@ -50,9 +50,11 @@ const owner = (session: SessionDTO) => ({
   remember: session.remember,
 });
 
+// The set-up's two steps stay open to an account the two-factor policy holds (they are what it
+// must do); every other action here is refused to it (lib/actions.ts).
 export const startSetupAction = authenticatedAction(
   startSetupSchema,
-  {},
+  { duringEnrollment: true },
   async ({ password }, session): Promise<MfaActionState> => {
     const result = await startTwoFactorSetup(owner(session), password, await requestContext());
     if (!result.ok) return toActionState(result);
@@ -66,7 +68,7 @@ export const startSetupAction = authenticatedAction(
 
 export const enableAction = authenticatedAction(
   enableSchema,
-  {},
+  { duringEnrollment: true },
   async ({ code }, session): Promise<MfaActionState> => {
     const result = await enableTwoFactor(owner(session), code, await requestContext());
     if (!result.ok) return toActionState(result);

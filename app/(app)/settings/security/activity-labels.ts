@@ -108,6 +108,11 @@ export function activityLabel(e: Pick<AuditEventDTO, 'type' | 'detail'>): string
       const why = REMOVAL_REASONS[String(e.detail.reason)];
       return why ? `${what} (${why})` : what;
     }
+    case 'account_recovery_requested':
+      // Asked for an account whose role requires two-factor: no recovery started.
+      return e.detail.refused === 'role_requires_mfa'
+        ? 'Account recovery asked for and refused: your role requires an administrator to reset two-factor'
+        : LABELS.account_recovery_requested;
     case 'backup_code_used':
       return typeof e.detail.left === 'number'
         ? `${LABELS.backup_code_used} (${e.detail.left} left)`

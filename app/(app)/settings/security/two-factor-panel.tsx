@@ -20,6 +20,7 @@ export function TwoFactorPanel({
   backupCodesLeft,
   account,
   appName,
+  required = false,
   startSetUpOpen = false,
 }: {
   enabled: boolean;
@@ -27,6 +28,8 @@ export function TwoFactorPanel({
   /** Named on every copy of new backup codes. */
   account: string;
   appName: string;
+  /** The account's role requires two-factor (MFA_REQUIRED_ROLES): it cannot be turned off here. */
+  required?: boolean;
   /** The page was asked for with `?setup=1` (the set-up button without JavaScript). */
   startSetUpOpen?: boolean;
 }) {
@@ -84,7 +87,7 @@ export function TwoFactorPanel({
   };
 
   return (
-    <section className="panel" aria-labelledby="mfa-title">
+    <section className="panel" id="two-factor" aria-labelledby="mfa-title">
       <h2 id="mfa-title">Two-factor authentication</h2>
       <p className={`status ${enabled ? 'status-on' : 'status-off'}`}>
         {enabled ? 'Two-factor authentication is on' : 'Two-factor authentication is off'}
@@ -124,6 +127,9 @@ export function TwoFactorPanel({
 
       {enabled || open ? (
         <>
+          {enabled && required ? (
+            <p className="muted">Your role requires two-factor authentication, so it cannot be turned off.</p>
+          ) : null}
           {enabled ? (
             <p className={backupCodesLeft <= LOW_CODES ? 'warning' : undefined}>
               {backupCodesLeft} backup code{backupCodesLeft === 1 ? '' : 's'} left
@@ -172,14 +178,16 @@ export function TwoFactorPanel({
               >
                 Regenerate backup codes
               </button>
-              <button
-                ref={openers.disable}
-                type="button"
-                className="button button-danger"
-                onClick={openForm('disable')}
-              >
-                Disable two-factor authentication
-              </button>
+              {required ? null : (
+                <button
+                  ref={openers.disable}
+                  type="button"
+                  className="button button-danger"
+                  onClick={openForm('disable')}
+                >
+                  Disable two-factor authentication
+                </button>
+              )}
             </div>
           )}
         </>
