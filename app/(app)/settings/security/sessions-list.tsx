@@ -1,10 +1,8 @@
 'use client';
 
-import { useActionState, useEffect, useRef, useState } from 'react';
-import { Alert } from '@/components/ui/alert';
 import { LocalTime } from '@/components/ui/local-time';
 import { VisuallyHidden } from '@/components/ui/visually-hidden';
-import { initialState } from '@/lib/action-state';
+import { useOneOrAll } from '@/components/use-one-or-all';
 import { revokeOtherSessionsAction, revokeSessionAction, type SessionsState } from './actions';
 
 export type SessionRow = {
@@ -19,8 +17,6 @@ export type SessionRow = {
   signedIn: { iso: string; utc: string };
   lastActive: { iso: string; utc: string };
 };
-
-const INITIAL = initialState as SessionsState;
 
 function confirmation(state: SessionsState): { ok: boolean; text: string } {
   if (!state.ok) {
@@ -39,28 +35,13 @@ function confirmation(state: SessionsState): { ok: boolean; text: string } {
  * moves to a status message that says in words what happened, instead of falling to the page.
  */
 export function SessionsList({ rows }: { rows: SessionRow[] }) {
-  const [one, revokeOne, pendingOne] = useActionState(revokeSessionAction, INITIAL);
-  const [all, revokeAll, pendingAll] = useActionState(revokeOtherSessionsAction, INITIAL);
-  // Which form was sent last (before hydration, whichever has an answer), and the answer it had
-  // then: until a new one comes, the old answer is not said again.
-  const [sent, setSent] = useState<{ form: 'one' | 'all'; before: SessionsState } | null>(null);
-  const result = (sent?.form ?? (all !== INITIAL ? 'all' : 'one')) === 'all' ? all : one;
-  const fresh = result !== INITIAL && result !== sent?.before;
-  const said = fresh ? confirmation(result) : null;
-  const statusRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (fresh) statusRef.current?.focus();
-  }, [fresh]);
+  const { status, one, all } = useOneOrAll(revokeSessionAction, revokeOtherSessionsAction, confirmation);
   const others = rows.filter((r) => !r.current);
 
   return (
     <>
       {/* As the email and delete panels do: the message takes focus, and its role announces it. */}
-      {said?.text ? (
-        <div ref={statusRef} tabIndex={-1}>
-          <Alert tone={said.ok ? 'success' : 'info'}>{said.text}</Alert>
-        </div>
-      ) : null}
+      {status}
       <ul data-testid="sessions" className="list">
         {rows.map((r) => (
           <li key={r.id}>
@@ -82,9 +63,9 @@ export function SessionsList({ rows }: { rows: SessionRow[] }) {
               </details>
             </div>
             {r.current ? null : (
-              <form action={revokeOne} onSubmit={() => setSent({ form: 'one', before: one })}>
+              <form action={one.action} onSubmit={one.onSubmit}>
                 <input type="hidden" name="sessionId" value={r.id} />
-                <button type="submit" className="button button-secondary" disabled={pendingOne}>
+                <button type="submit" className="button button-secondary" disabled={one.pending}>
                   Sign out<VisuallyHidden>{` ${r.name}`}</VisuallyHidden>
                 </button>
               </form>
@@ -93,8 +74,8 @@ export function SessionsList({ rows }: { rows: SessionRow[] }) {
         ))}
       </ul>
       {others.length > 0 ? (
-        <form action={revokeAll} onSubmit={() => setSent({ form: 'all', before: all })}>
-          <button type="submit" className="button button-secondary" disabled={pendingAll}>
+        <form action={all.action} onSubmit={all.onSubmit}>
+          <button type="submit" className="button button-secondary" disabled={all.pending}>
             Sign out all other sessions
           </button>
         </form>

@@ -1,9 +1,7 @@
 'use client';
 
-import { useActionState, useEffect, useRef, useState } from 'react';
-import { Alert } from '@/components/ui/alert';
 import { LocalTime } from '@/components/ui/local-time';
-import { initialState } from '@/lib/action-state';
+import { useOneOrAll } from '@/components/use-one-or-all';
 import {
   removeAllTrustedDevicesAction,
   removeTrustedDeviceAction,
@@ -19,8 +17,6 @@ export type TrustedDeviceRow = {
   lastUsed: { iso: string; utc: string };
   expires: { iso: string; utc: string };
 };
-
-const INITIAL = initialState as TrustedDevicesState;
 
 function confirmation(state: TrustedDevicesState): { ok: boolean; text: string } {
   if (!state.ok) {
@@ -44,26 +40,15 @@ function confirmation(state: TrustedDevicesState): { ok: boolean; text: string }
  * and dates, so a screen reader tells them apart.
  */
 export function TrustedDevicesList({ rows, empty }: { rows: TrustedDeviceRow[]; empty: string }) {
-  const [one, removeOne, pendingOne] = useActionState(removeTrustedDeviceAction, INITIAL);
-  const [all, removeAll, pendingAll] = useActionState(removeAllTrustedDevicesAction, INITIAL);
-  // Which form was sent last (before hydration, whichever has an answer), and the answer it had
-  // then: until a new one comes, the old answer is not said again.
-  const [sent, setSent] = useState<{ form: 'one' | 'all'; before: TrustedDevicesState } | null>(null);
-  const result = (sent?.form ?? (all !== INITIAL ? 'all' : 'one')) === 'all' ? all : one;
-  const fresh = result !== INITIAL && result !== sent?.before;
-  const said = fresh ? confirmation(result) : null;
-  const statusRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (fresh) statusRef.current?.focus();
-  }, [fresh]);
+  const { status, one, all } = useOneOrAll(
+    removeTrustedDeviceAction,
+    removeAllTrustedDevicesAction,
+    confirmation,
+  );
 
   return (
     <>
-      {said?.text ? (
-        <div ref={statusRef} tabIndex={-1}>
-          <Alert tone={said.ok ? 'success' : 'info'}>{said.text}</Alert>
-        </div>
-      ) : null}
+      {status}
       {rows.length === 0 ? (
         <p className="muted small" data-testid="trusted-devices-empty">
           {empty}
@@ -86,12 +71,12 @@ export function TrustedDevicesList({ rows, empty }: { rows: TrustedDeviceRow[]; 
                     Trusted from IP address {r.ip}
                   </details>
                 </div>
-                <form action={removeOne} onSubmit={() => setSent({ form: 'one', before: one })}>
+                <form action={one.action} onSubmit={one.onSubmit}>
                   <input type="hidden" name="deviceId" value={r.id} />
                   <button
                     type="submit"
                     className="button button-secondary"
-                    disabled={pendingOne}
+                    disabled={one.pending}
                     aria-describedby={`${key}-name ${key}-when`}
                   >
                     Remove
@@ -103,8 +88,8 @@ export function TrustedDevicesList({ rows, empty }: { rows: TrustedDeviceRow[]; 
         </ul>
       )}
       {rows.length > 0 ? (
-        <form action={removeAll} onSubmit={() => setSent({ form: 'all', before: all })}>
-          <button type="submit" className="button button-secondary" disabled={pendingAll}>
+        <form action={all.action} onSubmit={all.onSubmit}>
+          <button type="submit" className="button button-secondary" disabled={all.pending}>
             Remove all
           </button>
         </form>
