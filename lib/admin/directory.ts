@@ -58,6 +58,39 @@ const lastSignIn = sql<Date | string | null>`(
 const asDate = (value: Date | string | null): Date | null =>
   value === null ? null : value instanceof Date ? value : new Date(value);
 
+/** The columns both the list and the single account read, with the enabled factor joined. */
+const accountColumns = {
+  id: users.id,
+  email: users.email,
+  role: users.role,
+  createdAt: users.createdAt,
+  emailVerifiedAt: users.emailVerifiedAt,
+  lockedAt: users.lockedAt,
+  mfaEnabledAt: totpFactors.enabledAt,
+  lastSignInAt: lastSignIn,
+};
+
+const selectAccounts = (database: Awaited<ReturnType<typeof db>>) =>
+  database
+    .select(accountColumns)
+    .from(users)
+    .leftJoin(totpFactors, and(eq(totpFactors.userId, users.id), isNotNull(totpFactors.enabledAt)))
+    .$dynamic();
+
+type AccountRow = Awaited<ReturnType<ReturnType<typeof selectAccounts>['execute']>>[number];
+
+function toAdminRow(r: AccountRow): AdminUserRow {
+  return {
+    id: r.id,
+    email: r.email,
+    role: r.role,
+    mfaEnabled: r.mfaEnabledAt !== null,
+    emailVerified: r.emailVerifiedAt !== null,
+    locked: r.lockedAt !== null,
+    lastSignInAt: asDate(r.lastSignInAt),
+  };
+}
+
 /**
  * Accounts whose address contains `query` (any case; wildcards in it match themselves), by
  * address, one page at a time, with how many match in all.
@@ -70,37 +103,12 @@ export async function searchUsers(rawQuery: string, page = 1): Promise<UserSearc
   const total = Number(counted?.n ?? 0);
   const pageCount = Math.max(1, Math.ceil(total / USERS_PAGE_SIZE));
   const current = Math.min(page, pageCount);
-  const rows = await database
-    .select({
-      id: users.id,
-      email: users.email,
-      role: users.role,
-      emailVerifiedAt: users.emailVerifiedAt,
-      lockedAt: users.lockedAt,
-      mfaEnabledAt: totpFactors.enabledAt,
-      lastSignInAt: lastSignIn,
-    })
-    .from(users)
-    .leftJoin(totpFactors, and(eq(totpFactors.userId, users.id), isNotNull(totpFactors.enabledAt)))
+  const rows = await selectAccounts(database)
     .where(where)
     .orderBy(asc(users.email))
     .limit(USERS_PAGE_SIZE)
     .offset((current - 1) * USERS_PAGE_SIZE);
-  return {
-    query,
-    total,
-    page: current,
-    pageCount,
-    rows: rows.map((r) => ({
-      id: r.id,
-      email: r.email,
-      role: r.role,
-      mfaEnabled: r.mfaEnabledAt !== null,
-      emailVerified: r.emailVerifiedAt !== null,
-      locked: r.lockedAt !== null,
-      lastSignInAt: asDate(r.lastSignInAt),
-    })),
-  };
+  return { query, total, page: current, pageCount, rows: rows.map(toAdminRow) };
 }
 
 export type AdminUserDetail = AdminUserRow & {
@@ -113,34 +121,15 @@ export type AdminUserDetail = AdminUserRow & {
 /** One account with its live sessions (web and API) and its recent security activity; null if none. */
 export async function findUserForAdmin(id: unknown): Promise<AdminUserDetail | null> {
   if (!isUserId(id)) return null;
-  const database = await db();
-  const [row] = await database
-    .select({
-      id: users.id,
-      email: users.email,
-      role: users.role,
-      createdAt: users.createdAt,
-      emailVerifiedAt: users.emailVerifiedAt,
-      lockedAt: users.lockedAt,
-      mfaEnabledAt: totpFactors.enabledAt,
-      lastSignInAt: lastSignIn,
-    })
-    .from(users)
-    .leftJoin(totpFactors, and(eq(totpFactors.userId, users.id), isNotNull(totpFactors.enabledAt)))
+  const [row] = await selectAccounts(await db())
     .where(eq(users.id, id))
     .limit(1);
   if (!row) return null;
   const [sessions, activity] = await Promise.all([listActiveSessions(id), recentEvents(id, 30, 10)]);
   return {
-    id: row.id,
-    email: row.email,
-    role: row.role,
+    ...toAdminRow(row),
     createdAt: row.createdAt,
-    mfaEnabled: row.mfaEnabledAt !== null,
-    emailVerified: row.emailVerifiedAt !== null,
-    locked: row.lockedAt !== null,
     lockedAt: row.lockedAt,
-    lastSignInAt: asDate(row.lastSignInAt),
     sessions,
     activity,
   };
