@@ -10,7 +10,7 @@ import { ipNetwork } from '@/lib/http/ip-bucket';
 import { ctx, uniqueIp, uniqueSlash64 } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
 import { tempOutbox } from '@/tests/outbox';
-import { noteSignIn, rememberNetwork } from './new-device';
+import { KNOWN_NETWORK_DAYS, KNOWN_NETWORKS_KEPT, noteSignIn, rememberNetwork } from './new-device';
 
 const outbox = tempOutbox('new-device');
 setupIntegration();
@@ -57,6 +57,46 @@ describe('networks: IPv4 /24, IPv6 /64, kept as a keyed hash', () => {
       .from(knownNetworks)
       .where(eq(knownNetworks.userId, other.id));
     expect(rows.map((r) => r.network)).not.toContain(theirs?.network);
+  });
+});
+
+describe('the table stays bounded', () => {
+  it('a new network forgets those unused for a year and any beyond the most recent 100', async () => {
+    const user = await makeUser();
+    const database = await db();
+    const now = Date.now();
+    const seen = (daysAgo: number) => new Date(now - daysAgo * 86_400_000);
+    // A year and a day unused, then 100 networks used from 100 to 1 day ago.
+    await database.insert(knownNetworks).values([
+      { userId: user.id, network: 'stale', firstSeenAt: seen(400), lastSeenAt: seen(KNOWN_NETWORK_DAYS + 1) },
+      ...Array.from({ length: KNOWN_NETWORKS_KEPT }, (_, i) => ({
+        userId: user.id,
+        network: `n${KNOWN_NETWORKS_KEPT - i}`,
+        firstSeenAt: seen(200),
+        lastSeenAt: seen(KNOWN_NETWORKS_KEPT - i),
+      })),
+    ]);
+    const held = async () =>
+      (await database.select().from(knownNetworks).where(eq(knownNetworks.userId, user.id))).map(
+        (r) => r.network,
+      );
+    const v4 = uniqueV4();
+    expect(await rememberNetwork(user.id, v4.at(1))).toBe(true);
+    const after = await held();
+    expect(after).toHaveLength(KNOWN_NETWORKS_KEPT);
+    expect(after).not.toContain('stale');
+    expect(after).not.toContain(`n${KNOWN_NETWORKS_KEPT}`);
+    expect(after).toContain('n1');
+    // Seeing a known network again forgets nothing.
+    expect(await rememberNetwork(user.id, v4.at(2))).toBe(false);
+    expect(await held()).toHaveLength(KNOWN_NETWORKS_KEPT);
+    // Another account's networks are not touched.
+    const other = await makeUser();
+    await database.insert(knownNetworks).values({ userId: other.id, network: 'old', lastSeenAt: seen(900) });
+    expect(await rememberNetwork(user.id, uniqueV4().at(1))).toBe(true);
+    expect(
+      (await database.select().from(knownNetworks).where(eq(knownNetworks.userId, other.id))).length,
+    ).toBe(1);
   });
 });
 

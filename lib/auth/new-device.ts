@@ -23,9 +23,18 @@ function networkKey(userId: string, ip: string): string {
   return keyedHash('known-network', `${userId}\u0000${ipNetwork(ip)}`);
 }
 
-/** Record that the account was used from this address's network; true when it was new. */
+/** How many networks an account keeps, and for how long one unused is remembered. */
+export const KNOWN_NETWORKS_KEPT = 100;
+export const KNOWN_NETWORK_DAYS = 365;
+
+/**
+ * Record that the account was used from this address's network; true when it was new. A new one
+ * also forgets the account's networks unused for a year and any beyond the 100 used most
+ * recently, so the table cannot grow without end (a forgotten network seen again is new again).
+ */
 export async function rememberNetwork(userId: string, ip: string): Promise<boolean> {
-  const at = new Date().toISOString();
+  const now = new Date();
+  const at = now.toISOString();
   const statement = sql`
     insert into ${knownNetworks} (user_id, network, first_seen_at, last_seen_at)
     values (${userId}, ${networkKey(userId, ip)}, ${at}::timestamptz, ${at}::timestamptz)
@@ -37,7 +46,17 @@ export async function rememberNetwork(userId: string, ip: string): Promise<boole
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
     inserted: boolean;
   }[];
-  return rows[0]?.inserted === true;
+  const inserted = rows[0]?.inserted === true;
+  if (inserted) {
+    const cutoff = new Date(now.getTime() - KNOWN_NETWORK_DAYS * 86_400_000).toISOString();
+    await (await db()).execute(sql`
+      delete from ${knownNetworks}
+      where user_id = ${userId}
+        and (last_seen_at < ${cutoff}::timestamptz or network not in (
+          select network from ${knownNetworks} where user_id = ${userId}
+          order by last_seen_at desc, network limit ${KNOWN_NETWORKS_KEPT}))`);
+  }
+  return inserted;
 }
 
 /**
