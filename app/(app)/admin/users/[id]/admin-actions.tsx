@@ -1,6 +1,6 @@
 'use client';
 
-import { type FormEvent, startTransition, useEffect, useRef } from 'react';
+import { type FormEvent, type ReactNode, startTransition, useEffect, useId, useRef } from 'react';
 import { ActionForm } from '@/components/action-form';
 import { Alert } from '@/components/ui/alert';
 import { AnyCodeField } from '@/components/ui/any-code-field';
@@ -72,59 +72,78 @@ export function AdminActions({
         />
         <AnyCodeField id="admin-code" error={f.errorFor('code')} {...f.form.register('code')} />
         <ul className="list">
-          <li>
-            <p className="small" id="admin-sign-out-hint">
-              Ends every session of this account, in browsers and apps (API).
-            </p>
-            <button
-              type="submit"
-              name="operation"
-              value="sign_out_everywhere"
-              className="button button-secondary"
-              disabled={f.pending}
-              aria-describedby="admin-sign-out-hint"
-            >
-              Sign out everywhere
-            </button>
-          </li>
-          <li>
-            <p className="small" id="admin-reset-hint">
-              {mfaEnabled
+          <Operation
+            operation="sign_out_everywhere"
+            hint="Ends every session of this account, in browsers and apps (API)."
+            pending={f.pending}
+          >
+            Sign out everywhere
+          </Operation>
+          <Operation
+            operation={mfaEnabled ? 'reset_two_factor' : null}
+            hint={
+              mfaEnabled
                 ? 'For someone who lost their authenticator and every backup code: turns two-factor authentication off, removes trusted devices, ends every session and emails them. They then sign in with their password and set it up again.'
-                : 'Two-factor authentication is off for this account: there is nothing to reset.'}
-            </p>
-            {mfaEnabled ? (
-              <button
-                type="submit"
-                name="operation"
-                value="reset_two_factor"
-                className="button button-danger"
-                disabled={f.pending}
-                aria-describedby="admin-reset-hint"
-              >
-                Reset two-factor
-              </button>
-            ) : null}
-          </li>
-          <li>
-            <p className="small" id="admin-lock-hint">
-              {locked
+                : 'Two-factor authentication is off for this account: there is nothing to reset.'
+            }
+            danger
+            pending={f.pending}
+          >
+            Reset two-factor
+          </Operation>
+          <Operation
+            operation={locked ? 'unlock' : 'lock'}
+            hint={
+              locked
                 ? 'Lets this account sign in again.'
-                : 'Refuses every sign-in to this account (after the right password, it says the account is locked) and ends every session, until it is unlocked.'}
-            </p>
-            <button
-              type="submit"
-              name="operation"
-              value={locked ? 'unlock' : 'lock'}
-              className={`button ${locked ? 'button-secondary' : 'button-danger'}`}
-              disabled={f.pending}
-              aria-describedby="admin-lock-hint"
-            >
-              {locked ? 'Unlock account' : 'Lock account'}
-            </button>
-          </li>
+                : 'Refuses every sign-in to this account (after the right password, it says the account is locked) and ends every session, until it is unlocked.'
+            }
+            danger={!locked}
+            pending={f.pending}
+          >
+            {locked ? 'Unlock account' : 'Lock account'}
+          </Operation>
         </ul>
       </ActionForm>
     </>
+  );
+}
+
+/**
+ * One action of the form: what it does, then its submit button (described by that text), whose
+ * name and value tell the server which action. No operation: the text alone says why there is none.
+ */
+function Operation({
+  operation,
+  hint,
+  danger = false,
+  pending,
+  children,
+}: {
+  operation: string | null;
+  hint: string;
+  danger?: boolean;
+  pending: boolean;
+  children: ReactNode;
+}) {
+  const hintId = useId();
+  return (
+    <li>
+      <p className="small" id={hintId}>
+        {hint}
+      </p>
+      {operation ? (
+        <button
+          type="submit"
+          name="operation"
+          value={operation}
+          className={`button ${danger ? 'button-danger' : 'button-secondary'}`}
+          disabled={pending}
+          aria-describedby={hintId}
+        >
+          {children}
+        </button>
+      ) : null}
+    </li>
   );
 }
