@@ -28,9 +28,11 @@ import {
   requestAccountRecovery,
 } from './account-recovery';
 import { getSession, requireSession } from './dal';
+import { issueEmailToken } from './email-tokens';
 import { setRole } from './roles';
 import { startSession } from './session-cookie';
 import { disableTwoFactor } from './two-factor';
+import { undoChange } from './undo';
 
 vi.mock('next/headers', () => import('@/tests/request-scope'));
 vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
@@ -428,6 +430,15 @@ describe('turning two-factor off alone is refused while the role requires it', (
     ]);
     expect(result).toEqual({ ok: false, kind: 'mfaRequiredByRole' });
     expect(await isMfaEnabled(person.id)).toBe(true);
+  });
+
+  it('the "This wasn\'t me" link still undoes a set-up when the role requires two-factor: it removes someone else\'s', async () => {
+    const admin = await enrolledUser();
+    await setRole(admin.email, 'admin', ctx());
+    const token = await issueEmailToken({ userId: admin.id, purpose: 'undo_mfa_enable' });
+    expect(await undoChange(token, ctx())).toMatchObject({ ok: true, kind: 'mfa_enabled' });
+    // The owner sets up their own; the policy's clock kept running from the grant.
+    expect(await isMfaEnabled(admin.id)).toBe(false);
   });
 
   it('from settings: the message says why', async () => {
