@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { type AuditDetail, type AuditType, recordEvent } from '@/lib/audit';
 import { revokeOtherSessions } from '@/lib/auth/sessions';
 import { stepUp } from '@/lib/auth/step-up';
@@ -18,7 +18,7 @@ import { isUserId } from './directory';
  * the actor's role read from the database (not the page that showed the button, not the cookie),
  * not their own account, their own two-factor on, the target's state, then the actor's step-up
  * (password and a current code, counted like every step-up), and the change with its audit rows
- * in one transaction that checks the role once more. The person's history gets the event with
+ * in one transaction that first holds both accounts' rows and checks the administrator once more. The person's history gets the event with
  * `by` (the administrator's id), so it shows in their own activity; the administrator's history
  * gets the same type with `target` (the account's id), as their own record.
  */
@@ -29,6 +29,7 @@ export type AdminActionResult =
   | Refused<
       | 'notFound'
       | 'adminSelf'
+      | 'accountLocked'
       | 'adminNeedsTwoFactor'
       | 'adminNoSuchUser'
       | 'adminAlreadyLocked'
@@ -54,7 +55,11 @@ const TRUST_REMOVAL: Record<Exclude<AdminActionKind, 'unlock'>, RemovalReason> =
 
 /** Thrown inside a transaction to roll it back with a refusal (a race lost since the checks). */
 class Abort extends Error {
-  constructor(readonly failure: Refused<'notFound' | 'adminAlreadyLocked' | 'adminNotLocked'>) {
+  constructor(
+    readonly failure: Refused<
+      'notFound' | 'accountLocked' | 'adminNoSuchUser' | 'adminAlreadyLocked' | 'adminNotLocked'
+    >,
+  ) {
     super(failure.kind);
   }
 }
@@ -79,12 +84,33 @@ async function findTarget(id: string): Promise<Target | null> {
     : null;
 }
 
-/** The role now; inside a change, with the row held until it commits (a revocation waits). */
-async function isAdmin(userId: string, tx?: Db): Promise<boolean> {
-  const database = tx ?? (await db());
-  const query = database.select({ role: users.role }).from(users).where(eq(users.id, userId)).limit(1);
-  const [row] = tx ? await query.for('share') : await query;
+/** The role now, to decide before the step-up (the change asks again: `holdBoth`). */
+async function isAdmin(userId: string): Promise<boolean> {
+  const database = await db();
+  const [row] = await database.select({ role: users.role }).from(users).where(eq(users.id, userId)).limit(1);
   return row?.role === 'admin';
+}
+
+/**
+ * First in every change: both accounts' rows held until it commits, taken in the order of their
+ * ids. Two administrators acting on each other at the same instant took them in opposite orders
+ * (each its own row, then the other's) and deadlocked on PostgreSQL, one of them with a server
+ * error; now the second waits for the first, then reads what it did. Then the administrator
+ * once more, as the rows are now: still an administrator (a revocation waits for the change, or
+ * the change sees it), and not locked, by a colleague whose change on them committed first
+ * (refused as any locked account is). NO KEY UPDATE: the lock an UPDATE of the row takes.
+ */
+async function holdBoth(tx: Db, actorId: string, targetId: string): Promise<void> {
+  const rows = await tx
+    .select({ id: users.id, role: users.role, lockedAt: users.lockedAt })
+    .from(users)
+    .where(inArray(users.id, [actorId, targetId]))
+    .orderBy(asc(users.id))
+    .for('no key update');
+  const actor = rows.find((r) => r.id === actorId);
+  if (actor?.role !== 'admin') throw new Abort(refused('notFound'));
+  if (actor.lockedAt) throw new Abort(refused('accountLocked'));
+  if (!rows.some((r) => r.id === targetId)) throw new Abort(refused('adminNoSuchUser'));
 }
 
 export async function adminAct(
@@ -114,9 +140,9 @@ export async function adminAct(
   if (!check.ok) return check.kind === 'rate_limited' ? check : refused('stepUpFailed');
 
   let signedOut = 0;
+  // Once more, inside the change: a role revoked during the step-up stops it here.
+  const hold = (tx: Db) => holdBoth(tx, actorId, target.id);
   const change = async (tx: Db) => {
-    // Once more, inside the change: a role revoked during the step-up stops it here.
-    if (!(await isAdmin(actorId, tx))) throw new Abort(refused('notFound'));
     if (kind === 'lock') {
       const [locked] = await tx
         .update(users)
@@ -148,10 +174,13 @@ export async function adminAct(
 
   try {
     if (kind === 'reset_two_factor') {
-      // The secret and every backup code go in the same transaction as the rest.
-      await disableMfa(target.id, change);
+      // The secret and every backup code go in the same transaction as the rest, after the rows.
+      await disableMfa(target.id, change, hold);
     } else {
-      await (await db()).transaction(change);
+      await (await db()).transaction(async (tx) => {
+        await hold(tx);
+        await change(tx);
+      });
     }
   } catch (error) {
     if (error instanceof Abort) return error.failure;

@@ -29,6 +29,7 @@ import {
 import { tempOutbox } from '@/tests/outbox';
 import { beginRequest, changedCookies, formOf } from '@/tests/request-scope';
 import { currentAdmin } from './access';
+import { adminAct } from './account-actions';
 import { escapeLike, searchUsers } from './directory';
 
 vi.mock('next/headers', () => import('@/tests/request-scope'));
@@ -387,6 +388,69 @@ describe('what each action does', () => {
     expect(await mfaStatus(target.id)).toMatchObject({ enabled: true });
     expect(await lockedAt(target.id)).toEqual({ lockedAt: null, lockedBy: null });
   });
+});
+
+describe('two administrators acting on each other at the same instant', () => {
+  /** Resolves for everyone once `count` have arrived: both changes start together. */
+  function barrier(count: number) {
+    let arrived = 0;
+    let open = () => {};
+    const opened = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return async () => {
+      arrived += 1;
+      if (arrived >= count) open();
+      await opened;
+    };
+  }
+
+  it('locking each other: one lock goes through, the other administrator is then locked and refused as such; never a server error', async () => {
+    // Each round starts both changes after both step-ups, together: taken in different orders,
+    // their row locks deadlocked on PostgreSQL, and one administrator got a server error.
+    for (let round = 0; round < 6; round++) {
+      const { admin: a } = await signedInAdmin();
+      const { admin: b } = await signedInAdmin();
+      hooks.afterStepUp = barrier(2);
+      try {
+        const results = await Promise.all([
+          adminAct(a.id, 'lock', b.id, a.password, a.backupCodes[0]!, ctx()),
+          adminAct(b.id, 'lock', a.id, b.password, b.backupCodes[0]!, ctx()),
+        ]);
+        const done = results.filter((r) => r.ok);
+        const refusedOnes = results.filter((r) => !r.ok);
+        expect(done).toHaveLength(1);
+        expect(refusedOnes).toEqual([{ ok: false, kind: 'accountLocked' }]);
+        // Exactly one of them is locked, by the other.
+        const [lockA, lockB] = [await lockedAt(a.id), await lockedAt(b.id)];
+        expect([lockA?.lockedBy, lockB?.lockedBy].filter(Boolean)).toHaveLength(1);
+        if (lockA?.lockedBy) expect(lockA.lockedBy).toBe(b.id);
+        if (lockB?.lockedBy) expect(lockB.lockedBy).toBe(a.id);
+      } finally {
+        hooks.afterStepUp = null;
+      }
+    }
+  }, 60_000);
+
+  it('a lock against the other’s reset of two-factor or signing out everywhere: each completes or is refused as locked', async () => {
+    for (const other of ['reset_two_factor', 'sign_out_everywhere', 'reset_two_factor'] as const) {
+      const { admin: a } = await signedInAdmin();
+      const { admin: b } = await signedInAdmin();
+      hooks.afterStepUp = barrier(2);
+      try {
+        const [lock, theirs] = await Promise.all([
+          adminAct(a.id, 'lock', b.id, a.password, a.backupCodes[0]!, ctx()),
+          adminAct(b.id, other, a.id, b.password, b.backupCodes[0]!, ctx()),
+        ]);
+        expect(lock).toMatchObject({ ok: true });
+        // Refused only because the lock on its administrator committed first.
+        if (!theirs.ok) expect(theirs).toEqual({ ok: false, kind: 'accountLocked' });
+        expect(await lockedAt(b.id)).toMatchObject({ lockedBy: a.id });
+      } finally {
+        hooks.afterStepUp = null;
+      }
+    }
+  }, 60_000);
 });
 
 describe('searching accounts', () => {

@@ -15,7 +15,7 @@ import { disableMfa } from '@/lib/mfa/factors';
 import { emailKey, guarded } from '@/lib/rate-limit';
 import { sendRecoveryMail, sendRecoveryNeedsAdminMail } from './account-recovery-mail';
 import { passwordSignIn } from './login';
-import { twoFactorRequired } from './mfa-policy';
+import { assertMayTurnOff, TwoFactorRequiredError, twoFactorRequired } from './mfa-policy';
 import { revokeOtherSessions } from './sessions';
 import { removeAllTrustedDevices } from './trusted-devices';
 
@@ -237,29 +237,36 @@ export async function completeAccountRecovery(
   const tokenHash = hashIfWellFormed(token) ?? '';
   let signedOut = 0;
   try {
-    await disableMfa(userId, async (tx) => {
-      const now = new Date();
-      // The conditional UPDATE decides between concurrent uses, and rechecks the wait.
-      const [spent] = await tx
-        .update(accountRecoveries)
-        .set({ endedAt: now, endReason: 'completed' })
-        .where(
-          and(
-            eq(accountRecoveries.completeTokenHash, tokenHash),
-            eq(accountRecoveries.userId, userId),
-            isNull(accountRecoveries.endedAt),
-            lte(accountRecoveries.usableAt, now),
-            gt(accountRecoveries.expiresAt, now),
-          ),
-        )
-        .returning({ id: accountRecoveries.id });
-      if (!spent) throw new LinkSpent();
-      signedOut = await revokeOtherSessions(userId, undefined, tx);
-      await removeAllTrustedDevices(userId, tx, { ctx, reason: 'account_recovered' });
-      await recordEvent('mfa_disabled', ctx, { userId, detail: { via: 'account_recovery' }, tx });
-      await recordEvent('account_recovery_completed', ctx, { userId, detail: { signedOut }, tx });
-    });
+    await disableMfa(
+      userId,
+      async (tx) => {
+        const now = new Date();
+        // The conditional UPDATE decides between concurrent uses, and rechecks the wait.
+        const [spent] = await tx
+          .update(accountRecoveries)
+          .set({ endedAt: now, endReason: 'completed' })
+          .where(
+            and(
+              eq(accountRecoveries.completeTokenHash, tokenHash),
+              eq(accountRecoveries.userId, userId),
+              isNull(accountRecoveries.endedAt),
+              lte(accountRecoveries.usableAt, now),
+              gt(accountRecoveries.expiresAt, now),
+            ),
+          )
+          .returning({ id: accountRecoveries.id });
+        if (!spent) throw new LinkSpent();
+        signedOut = await revokeOtherSessions(userId, undefined, tx);
+        await removeAllTrustedDevices(userId, tx, { ctx, reason: 'account_recovered' });
+        await recordEvent('mfa_disabled', ctx, { userId, detail: { via: 'account_recovery' }, tx });
+        await recordEvent('account_recovery_completed', ctx, { userId, detail: { signedOut }, tx });
+      },
+      // Again inside the change, the row held: a role granted since the check above stops it, and
+      // the link stays unspent (rolled back with the rest).
+      (tx) => assertMayTurnOff(userId, tx),
+    );
   } catch (error) {
+    if (error instanceof TwoFactorRequiredError) return refused('recoveryNeedsAdmin');
     if (error instanceof LinkSpent) return INVALID_LINK;
     throw error;
   }

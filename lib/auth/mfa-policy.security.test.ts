@@ -28,12 +28,52 @@ import {
   requestAccountRecovery,
 } from './account-recovery';
 import { getSession, requireSession } from './dal';
+import { issueEmailToken } from './email-tokens';
 import { setRole } from './roles';
 import { startSession } from './session-cookie';
 import { disableTwoFactor } from './two-factor';
+import { undoChange } from './undo';
 
 vi.mock('next/headers', () => import('@/tests/request-scope'));
 vi.mock('next/cache', () => ({ revalidatePath: vi.fn() }));
+// The real flows, with moments where a test can change the world: after the password (and code)
+// were checked, and inside a role grant's transaction, with the account's row held.
+const hooks = vi.hoisted(() => ({
+  afterCredentials: null as null | (() => Promise<void>),
+  inGrant: null as null | (() => Promise<void>),
+}));
+vi.mock('@/lib/auth/step-up', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/lib/auth/step-up')>();
+  return {
+    ...real,
+    stepUp: async (...args: Parameters<typeof real.stepUp>) => {
+      const result = await real.stepUp(...args);
+      await hooks.afterCredentials?.();
+      return result;
+    },
+  };
+});
+vi.mock('@/lib/auth/login', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/lib/auth/login')>();
+  return {
+    ...real,
+    passwordSignIn: async (...args: Parameters<typeof real.passwordSignIn>) => {
+      const result = await real.passwordSignIn(...args);
+      await hooks.afterCredentials?.();
+      return result;
+    },
+  };
+});
+vi.mock('@/lib/audit', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/lib/audit')>();
+  return {
+    ...real,
+    recordEvent: async (...args: Parameters<typeof real.recordEvent>) => {
+      if (args[0] === 'role_granted') await hooks.inGrant?.();
+      return real.recordEvent(...args);
+    },
+  };
+});
 
 const outbox = tempOutbox('mfa-policy');
 setupIntegration();
@@ -42,6 +82,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.useRealTimers();
+  hooks.afterCredentials = null;
+  hooks.inGrant = null;
 });
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -321,6 +363,34 @@ describe('past the grace period, /api/v1 answers 403 mfa_enrollment_required', (
   });
 });
 
+/**
+ * A role grant (the CLI's setRole) stopped inside its transaction, the account's row held and the
+ * grant not yet committed, until the racing flow has checked the credentials and a moment more
+ * (on PostgreSQL the flow's transaction then waits for the row), or 1.5 s at most (PGlite's one
+ * connection runs the flow's queries only after the grant's transaction).
+ */
+async function grantInProgress(email: string): Promise<{ granted: Promise<unknown> }> {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let holding = () => {};
+  const held = new Promise<void>((resolve) => {
+    holding = resolve;
+  });
+  hooks.inGrant = async () => {
+    holding();
+    setTimeout(release, 1500);
+    await released;
+  };
+  hooks.afterCredentials = async () => {
+    setTimeout(release, 300);
+  };
+  const granted = setRole(email, 'admin', ctx());
+  await held;
+  return { granted };
+}
+
 describe('turning two-factor off alone is refused while the role requires it', () => {
   it('the flow refuses before the step-up, and two-factor stays on; a plain user may', async () => {
     const admin = await enrolledUser();
@@ -337,6 +407,38 @@ describe('turning two-factor off alone is refused while the role requires it', (
     expect(await disableTwoFactor(plainOwner, plain.password, await codeNow(plain.secret), ctx())).toEqual({
       ok: true,
     });
+  });
+
+  it('a role granted after the first check (while the step-up runs) is caught inside the change: refused, two-factor stays on', async () => {
+    const person = await enrolledUser();
+    const owner = { userId: person.id, email: person.email, sessionId: 'x', remember: false };
+    hooks.afterCredentials = () => setRole(person.email, 'admin', ctx()).then(() => undefined);
+    expect(await disableTwoFactor(owner, person.password, await codeNow(person.secret), ctx())).toEqual({
+      ok: false,
+      kind: 'mfaRequiredByRole',
+    });
+    expect(await isMfaEnabled(person.id)).toBe(true);
+  });
+
+  it('a role grant in progress (the row held, not committed): the change waits for it, then is refused', async () => {
+    const person = await enrolledUser();
+    const owner = { userId: person.id, email: person.email, sessionId: 'x', remember: false };
+    const { granted } = await grantInProgress(person.email);
+    const [result] = await Promise.all([
+      disableTwoFactor(owner, person.password, await codeNow(person.secret), ctx()),
+      granted,
+    ]);
+    expect(result).toEqual({ ok: false, kind: 'mfaRequiredByRole' });
+    expect(await isMfaEnabled(person.id)).toBe(true);
+  });
+
+  it('the "This wasn\'t me" link still undoes a set-up when the role requires two-factor: it removes someone else\'s', async () => {
+    const admin = await enrolledUser();
+    await setRole(admin.email, 'admin', ctx());
+    const token = await issueEmailToken({ userId: admin.id, purpose: 'undo_mfa_enable' });
+    expect(await undoChange(token, ctx())).toMatchObject({ ok: true, kind: 'mfa_enabled' });
+    // The owner sets up their own; the policy's clock kept running from the grant.
+    expect(await isMfaEnabled(admin.id)).toBe(false);
   });
 
   it('from settings: the message says why', async () => {
@@ -418,5 +520,19 @@ describe('an account whose role requires two-factor cannot recover alone', () =>
       kind: 'recoveryNeedsAdmin',
     });
     expect(await isMfaEnabled(person.id)).toBe(true);
+  });
+
+  it('a role grant in progress while the link is used: the recovery waits for it, then is refused; the link stays unspent', async () => {
+    const person = await verifiedEnrolled();
+    expect(await requestAccountRecovery(person.email, ctx())).toEqual({ ok: true });
+    const [mail] = await recoveryMails(person.email);
+    const token = mail?.text.match(/\/account-recovery\/complete\/([A-Za-z0-9_-]{43})$/m)?.[1];
+    expect(token).toBeDefined();
+    vi.setSystemTime(Date.now() + recoveryDelayMs() + 1000);
+    const { granted } = await grantInProgress(person.email);
+    const [result] = await Promise.all([completeAccountRecovery(token, person.password, ctx()), granted]);
+    expect(result).toEqual({ ok: false, kind: 'recoveryNeedsAdmin' });
+    expect(await isMfaEnabled(person.id)).toBe(true);
+    expect((await recoveriesOf(person.id)).map((r) => r.endedAt)).toEqual([null]);
   });
 });

@@ -103,10 +103,46 @@ export function policySinceAfterRoleChange(
   return now;
 }
 
-/** Whether the policy asks two-factor of this account now: it may not be turned off alone. */
-export async function twoFactorRequired(userId: string, executor?: Db): Promise<boolean> {
-  const database = executor ?? (await db());
+/**
+ * Whether the policy asks two-factor of this account now: it may not be turned off alone. A read
+ * to decide early (before a step-up is spent, or to show the page); the change itself asks
+ * `twoFactorRequiredHeld` in its own transaction.
+ */
+export async function twoFactorRequired(userId: string): Promise<boolean> {
+  const database = await db();
   const [row] = await database.select({ role: users.role }).from(users).where(eq(users.id, userId)).limit(1);
   if (!row) return false;
   return policyApplies(rolesHeld(row.role), policySettings());
+}
+
+/**
+ * The same question inside the transaction that turns two-factor off, first in it, the account's
+ * row held until it commits: a role change (setRole holds the same row) either committed before,
+ * and is read here, or waits for the change and then grants a role to an account without
+ * two-factor, which the policy's grace period covers. A plain read would let a grant committed
+ * between it and the deletes leave an administrator without two-factor. NO KEY UPDATE: the lock
+ * an UPDATE of the row takes, so sign-ins (sessions, audit rows that reference it) do not wait.
+ */
+async function twoFactorRequiredHeld(userId: string, tx: Db): Promise<boolean> {
+  const [row] = await tx
+    .select({ role: users.role })
+    .from(users)
+    .where(eq(users.id, userId))
+    .for('no key update')
+    .limit(1);
+  if (!row) return false;
+  return policyApplies(rolesHeld(row.role), policySettings());
+}
+
+/** Thrown inside the transaction that turns two-factor off, to roll it back: the role requires it. */
+export class TwoFactorRequiredError extends Error {
+  constructor() {
+    super('two-factor required by role');
+    this.name = 'TwoFactorRequiredError';
+  }
+}
+
+/** First in the change's transaction (disableMfa's `first`): holds the row, throws if it may not. */
+export async function assertMayTurnOff(userId: string, tx: Db): Promise<void> {
+  if (await twoFactorRequiredHeld(userId, tx)) throw new TwoFactorRequiredError();
 }

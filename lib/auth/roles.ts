@@ -51,7 +51,9 @@ export async function setRole(
       .select({ id: users.id, role: users.role, policySince: users.mfaPolicySince })
       .from(users)
       .where(eq(users.email, email))
-      .for('update')
+      // The row a change that turns two-factor off holds while it reads the role
+      // (mfa-policy.ts assertMayTurnOff): one of the two waits for the other's commit.
+      .for('no key update')
       .limit(1);
     if (!current) return { ok: false, kind: 'noSuchAccount' } as const;
     if (current.role === role) return { ok: true, userId: current.id, changed: false } as const;

@@ -7,7 +7,7 @@ import { regenerateBackupCodes } from '@/lib/mfa/backup-code-factor';
 import { disableMfa } from '@/lib/mfa/factors';
 import { beginEnrollment, completeEnrollment } from '@/lib/mfa/totp-factor';
 import { guarded } from '@/lib/rate-limit';
-import { twoFactorRequired } from './mfa-policy';
+import { assertMayTurnOff, TwoFactorRequiredError, twoFactorRequired } from './mfa-policy';
 import { recheckPassword } from './recheck';
 import { startSession } from './session-cookie';
 import { revokeOtherSessions, revokeSession } from './sessions';
@@ -116,7 +116,8 @@ export async function regenerateCodes(
 /**
  * Two-factor off (secret and backup codes deleted) after the password and a current code. Not for
  * an account whose role requires it (MFA_REQUIRED_ROLES): refused before the step-up, which is
- * then not spent on a change that cannot happen. (An administrator's reset is another path.)
+ * then not spent on a change that cannot happen, and again inside the change, where a role granted
+ * in between is seen. (An administrator's reset is another path.)
  */
 export async function disableTwoFactor(
   owner: Owner,
@@ -127,11 +128,21 @@ export async function disableTwoFactor(
   if (await twoFactorRequired(owner.userId)) return refused('mfaRequiredByRole');
   const check = await stepUp(owner.userId, password, code, ctx);
   if (!check.ok) return check.kind === 'rate_limited' ? check : refused('stepUpFailed');
-  await disableMfa(owner.userId, async (tx) => {
-    await recordEvent('mfa_disabled', ctx, { userId: owner.userId, tx });
-    // Trust stood in for a factor that is gone (and would come back to life if it were turned on again).
-    await removeAllTrustedDevices(owner.userId, tx, { ctx, reason: 'mfa_disabled' });
-  });
+  try {
+    await disableMfa(
+      owner.userId,
+      async (tx) => {
+        await recordEvent('mfa_disabled', ctx, { userId: owner.userId, tx });
+        // Trust stood in for a factor that is gone (and would come back to life if it were turned on again).
+        await removeAllTrustedDevices(owner.userId, tx, { ctx, reason: 'mfa_disabled' });
+      },
+      // Again inside the change, the row held: a role granted since the first check stops it.
+      (tx) => assertMayTurnOff(owner.userId, tx),
+    );
+  } catch (error) {
+    if (error instanceof TwoFactorRequiredError) return refused('mfaRequiredByRole');
+    throw error;
+  }
   await sendSecurityNotice(owner.userId, { kind: 'mfa_disabled' }, ctx);
   return { ok: true };
 }

@@ -81,6 +81,8 @@ export async function undoChange(token: unknown, ctx: RequestContext): Promise<U
 async function undoIn(tx: Db, token: unknown): Promise<{ kind: UndoKind; userId: string } | null> {
   const mfa = await redeemEmailToken(token, 'undo_mfa_enable', tx);
   if (mfa) {
+    // Whatever the role (no assertMayTurnOff, unlike turning two-factor off): this removes an
+    // enrollment the mailbox's owner did not make; the policy then asks them for their own.
     await tx.delete(backupCodes).where(eq(backupCodes.userId, mfa.userId));
     await tx.delete(totpFactors).where(eq(totpFactors.userId, mfa.userId));
     // Every link that acts on the account goes too: the owner asks for a fresh reset next.

@@ -44,11 +44,19 @@ export async function isMfaEnabled(userId: string): Promise<boolean> {
 
 /**
  * Delete the secret and every backup code. `alongside` runs in the same transaction (the
- * caller's audit event: the change and its record commit together).
+ * caller's audit event: the change and its record commit together). `first` runs before the
+ * deletes, in the same transaction: the caller's row locks and the checks that read them (the
+ * account's row before the factor's, the order a role change and an administrator's action take
+ * them in), and a throw there rolls everything back.
  */
-export async function disableMfa(userId: string, alongside?: (tx: Db) => Promise<void>): Promise<void> {
+export async function disableMfa(
+  userId: string,
+  alongside?: (tx: Db) => Promise<void>,
+  first?: (tx: Db) => Promise<void>,
+): Promise<void> {
   const database = await db();
   await database.transaction(async (tx) => {
+    await first?.(tx);
     await tx.delete(backupCodes).where(eq(backupCodes.userId, userId));
     await tx.delete(totpFactors).where(eq(totpFactors.userId, userId));
     await alongside?.(tx);
