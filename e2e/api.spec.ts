@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { apiRegister, apiSignIn, bearer, signIn } from './fixtures';
+import { apiRegister, apiSignIn, awayFromWindowEnd, bearer, signIn } from './fixtures';
 import { totpCode } from './totp';
 
 /**
@@ -147,7 +147,10 @@ test.describe('the API for programs', () => {
     page,
     request,
   }) => {
+    test.setTimeout(180_000);
     const account = await apiRegister(request);
+    // Five failures lock only within one fixed 15-minute window.
+    await awayFromWindowEnd();
     for (let i = 0; i < 5; i++) {
       const answer = await request.post('/api/v1/auth/login', {
         data: { email: account.email, password: `wrong password number ${i}` },
