@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { apiRegister, apiSignIn, awayFromWindowEnd, bearer, signIn } from './fixtures';
-import { totpCode } from './totp';
+import { totpCode, wrongTotpCodes } from './totp';
 
 /**
  * /api/v1 as a program uses it, against the production build: JSON in and out, bearer tokens,
@@ -63,8 +63,9 @@ test.describe('the API for programs', () => {
     const asked = await challenge.json();
     expect(asked).toMatchObject({ mfaRequired: true, methods: ['totp', 'backup_code'] });
     expect(asked).not.toHaveProperty('accessToken');
+    const [wrongCode] = await wrongTotpCodes(manualEntryKey);
     const wrong = await request.post('/api/v1/auth/mfa/verify', {
-      data: { challengeToken: asked.challengeToken, code: '000000' },
+      data: { challengeToken: asked.challengeToken, code: wrongCode },
     });
     expect(wrong.status()).toBe(401);
     expect((await wrong.json()).error.code).toBe('invalid_code');
