@@ -11,6 +11,9 @@ test.describe('the API for programs', () => {
   test('the whole flow: register, sign in, turn two-factor on, the second step, refresh, reuse, sign out', async ({
     request,
   }) => {
+    // A second sign-in waits for a fresh 30-second step, on top of the argon2 work: more than the
+    // default minute on a busy machine.
+    test.setTimeout(150_000);
     const account = await apiRegister(request);
     const first = await apiSignIn(request, account.email, account.password);
     expect(first.tokenType).toBe('Bearer');

@@ -30,6 +30,9 @@ test('the dashboard nudges towards two-factor while it is off, and warns when ba
   page,
   request,
 }) => {
+  // The sign-in with a code waits for a fresh 30-second step, then seven sign-ins: more than the
+  // default minute on a busy machine.
+  test.setTimeout(150_000);
   const account = await apiRegister(request, 'nudge');
   await page.goto('/login');
   await fillSignIn(page, account.email, account.password);
