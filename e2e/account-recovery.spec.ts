@@ -15,8 +15,10 @@ test.skip(
   Boolean(process.env.BASE_URL),
   'reads mail from the local outbox, and needs the e2e server’s short wait',
 );
-// Enrolling, a fresh 30-second step for a second sign-in, and the recovery's wait (about 15 s on
-// the e2e server: RECOVERY_DELAY_HOURS in scripts/e2e-server.mjs).
+// Enrolling, a fresh 30-second step for a second sign-in, and the recovery's wait (about 29 s on
+// the e2e server: RECOVERY_DELAY_HOURS in scripts/e2e-server.mjs). The first test reads the links
+// from the mail (several page loads, after a second request) before it looks at the link "before
+// the wait": with a wait of 15 s, a busy machine could get there too late.
 test.describe.configure({ timeout: 180_000 });
 
 const CONFIRMATION =
@@ -78,7 +80,7 @@ test('a recovery starts from the second step, and its mail’s Cancel recovery l
   await expect(page.locator(':focus')).toContainText('Account recovery was cancelled');
 
   // Past the wait, the complete link no longer works.
-  await page.waitForTimeout(16_000);
+  await page.waitForTimeout(30_000);
   await page.goto(complete);
   await expect(formAlert(page)).toContainText('invalid, already used, cancelled, or expired');
   await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0);

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { apiRegister, apiSignIn, bearer, signIn } from './fixtures';
-import { totpCode } from './totp';
+import { apiRegister, apiSignIn, awayFromWindowEnd, bearer, signIn } from './fixtures';
+import { totpCode, wrongTotpCodes } from './totp';
 
 /**
  * /api/v1 as a program uses it, against the production build: JSON in and out, bearer tokens,
@@ -11,6 +11,9 @@ test.describe('the API for programs', () => {
   test('the whole flow: register, sign in, turn two-factor on, the second step, refresh, reuse, sign out', async ({
     request,
   }) => {
+    // A second sign-in waits for a fresh 30-second step, on top of the argon2 work: more than the
+    // default minute on a busy machine.
+    test.setTimeout(150_000);
     const account = await apiRegister(request);
     const first = await apiSignIn(request, account.email, account.password);
     expect(first.tokenType).toBe('Bearer');
@@ -63,8 +66,9 @@ test.describe('the API for programs', () => {
     const asked = await challenge.json();
     expect(asked).toMatchObject({ mfaRequired: true, methods: ['totp', 'backup_code'] });
     expect(asked).not.toHaveProperty('accessToken');
+    const [wrongCode] = await wrongTotpCodes(manualEntryKey);
     const wrong = await request.post('/api/v1/auth/mfa/verify', {
-      data: { challengeToken: asked.challengeToken, code: '000000' },
+      data: { challengeToken: asked.challengeToken, code: wrongCode },
     });
     expect(wrong.status()).toBe(401);
     expect((await wrong.json()).error.code).toBe('invalid_code');
@@ -147,7 +151,10 @@ test.describe('the API for programs', () => {
     page,
     request,
   }) => {
+    test.setTimeout(180_000);
     const account = await apiRegister(request);
+    // Five failures lock only within one fixed 15-minute window.
+    await awayFromWindowEnd();
     for (let i = 0; i < 5; i++) {
       const answer = await request.post('/api/v1/auth/login', {
         data: { email: account.email, password: `wrong password number ${i}` },

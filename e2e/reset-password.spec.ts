@@ -9,7 +9,7 @@ import {
   strongPassword,
   uniqueEmail,
 } from './fixtures';
-import { totpCode } from './totp';
+import { totpCode, wrongTotpCodes } from './totp';
 
 test.skip(Boolean(process.env.BASE_URL), 'reads mail from the local outbox');
 // The two-factor journey waits for fresh 30-second steps.
@@ -96,7 +96,8 @@ test('with two-factor on, the link also asks for a code', async ({ page }) => {
 
   // A wrong code is refused and does not spend the link.
   await page.getByLabel('New password').fill(newPassword);
-  await page.getByLabel('Authentication code').fill('999999');
+  const [wrong = ''] = await wrongTotpCodes(secret);
+  await page.getByLabel('Authentication code').fill(wrong);
   await page.getByRole('button', { name: 'Reset password' }).click();
   await expect(formAlert(page)).toContainText('Invalid code');
   await expect(page.getByLabel('Authentication code')).toBeFocused();

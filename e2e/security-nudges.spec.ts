@@ -1,6 +1,14 @@
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { apiRegister, apiSignIn, bearer, fillSignIn, signInWithTotp, signOut } from './fixtures';
-import { totpCode } from './totp';
+import {
+  apiRegister,
+  apiSignIn,
+  awayFromWindowEnd,
+  bearer,
+  fillSignIn,
+  signInWithTotp,
+  signOut,
+} from './fixtures';
+import { totpCode, wrongTotpCodes } from './totp';
 
 /** An account with two-factor on, set up through the API (what these tests check is elsewhere). */
 async function accountWithTwoFactor(request: APIRequestContext) {
@@ -22,6 +30,9 @@ test('the dashboard nudges towards two-factor while it is off, and warns when ba
   page,
   request,
 }) => {
+  // The sign-in with a code waits for a fresh 30-second step, then seven sign-ins: more than the
+  // default minute on a busy machine.
+  test.setTimeout(150_000);
   const account = await apiRegister(request, 'nudge');
   await page.goto('/login');
   await fillSignIn(page, account.email, account.password);
@@ -59,14 +70,19 @@ test('the second step says whose sign-in it is, and a lock from earlier wrong co
   page,
   request,
 }) => {
+  test.setTimeout(180_000);
   const mfa = await accountWithTwoFactor(request);
   // Ten wrong codes for the account (two challenges of five), through the API: the same lock.
+  // They lock only within one fixed 15-minute window, and must be wrong (fixed digits are right
+  // now and then).
+  await awayFromWindowEnd();
+  const [wrong = ''] = await wrongTotpCodes(mfa.secret);
   for (let round = 0; round < 2; round++) {
     const { challengeToken } = await (
       await request.post('/api/v1/auth/login', { data: { email: mfa.email, password: mfa.password } })
     ).json();
     for (let i = 0; i < 5; i++) {
-      await request.post('/api/v1/auth/mfa/verify', { data: { challengeToken, code: '000000' } });
+      await request.post('/api/v1/auth/mfa/verify', { data: { challengeToken, code: wrong } });
     }
   }
   await page.goto('/login');

@@ -48,9 +48,11 @@ describe('recentEvents', () => {
   it("returns one account's events, newest first, up to the limit", async () => {
     const [user, other] = await Promise.all([makeUser(), makeUser()]);
     const types = ['sign_in_failure', 'sign_in_success', 'session_revoked', 'sign_out'] as const;
+    // Events are stamped to the millisecond: a pause before each (makeUser's 'registered'
+    // included) so no two share a stamp and "newest first" has one answer.
     for (const type of types) {
-      await recordEvent(type, ctx(), { userId: user.id });
       await sleep(5);
+      await recordEvent(type, ctx(), { userId: user.id });
     }
     await recordEvent('sign_in_success', ctx(), { userId: other.id });
 

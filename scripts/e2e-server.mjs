@@ -24,8 +24,9 @@ run('node', ['server.mjs'], {
   OUTBOX_DIR: outbox,
   // No APP_URL on purpose: links in mail must follow PORT to this server by themselves.
   APP_URL: '',
-  // Account recovery waits 72 hours by default; here about 15 seconds, so its spec can wait it out.
-  RECOVERY_DELAY_HOURS: '0.004',
+  // Account recovery waits 72 hours by default; here about 29 seconds, so its spec can wait it out,
+  // and still see the link before the wait ends after reading it from the mail on a busy machine.
+  RECOVERY_DELAY_HOURS: '0.008',
   // Two-factor required of administrators (the default MFA_REQUIRED_ROLES) after 7 days by
   // default; here about 35 seconds, so e2e/mfa-policy.spec.ts can wait it out. Only accounts a
   // spec makes admin are affected (e2e/admin-cli.spec.ts asks only /api/v1/me, open to them).

@@ -57,6 +57,30 @@ export function codeNow(secret: string): Promise<string> {
   return codeAt(secret, nowStep());
 }
 
+/** How far the suites move the clock after enrolling: the lock tests go 15 minutes on, and more. */
+const HORIZON_STEPS = 40;
+
+/**
+ * Whether a secret shows one code at two steps up to 4 apart, anywhere from 4 steps before `step`
+ * to HORIZON_STEPS after. A code counts for the latest step of the window (±1) it is valid in, so
+ * such a repeat would turn "the next step's code" into a replay of the one just used, or a code
+ * from outside the window (±2) into one inside it: about one new secret in 5,000 has one.
+ */
+export async function codesRepeatNear(secret: string, step = nowStep()): Promise<boolean> {
+  const steps = Array.from({ length: HORIZON_STEPS + 9 }, (_, i) => step - 4 + i);
+  const codes = await Promise.all(steps.map((s) => codeAt(secret, s)));
+  return codes.some((code, i) => [1, 2, 3, 4].some((d) => code === codes[i + d]));
+}
+
+/** A pending enrollment, begun again until its secret's codes do not repeat near now. */
+export async function cleanEnrollment(user: { id: string; email: string }) {
+  for (;;) {
+    const enrollment = await beginEnrollment(user.id, user.email);
+    if (!enrollment) throw new Error('beginEnrollment refused the user');
+    if (!(await codesRepeatNear(enrollment.secret))) return enrollment;
+  }
+}
+
 /**
  * A well-formed 6-digit code that is valid for none of the steps around `step` (±2), so "wrong"
  * never means "accidentally right".
@@ -87,8 +111,7 @@ export type EnrolledUser = Awaited<ReturnType<typeof makeUser>> & {
  */
 export async function enrolledUser(): Promise<EnrolledUser> {
   const user = await makeUser();
-  const enrollment = await beginEnrollment(user.id, user.email);
-  if (!enrollment) throw new Error('beginEnrollment refused a new user');
+  const enrollment = await cleanEnrollment(user);
   const enrolledStep = nowStep();
   const codes = await completeEnrollment(user.id, await codeAt(enrollment.secret, enrolledStep));
   if (!codes) throw new Error('completeEnrollment refused the current code');

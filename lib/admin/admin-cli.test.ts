@@ -244,9 +244,15 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))(
     });
 
     it('waits for a live holder that does not answer yet (a server starting) rather than open the files', async () => {
-      // A process that holds the lock for 4 s and serves no socket, as a server does before it
-      // has migrated.
-      const starting = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 4_000)'], { stdio: 'ignore' });
+      // A process that holds the lock and serves no socket, as a server does before it has
+      // migrated, until the command line says it is waiting; then it goes. (It used to go after a
+      // fixed 4 s, and a command line that took longer than that to load, as on a busy machine,
+      // found no holder and never waited.)
+      const starting = spawn(
+        process.execPath,
+        ['-e', "process.stdin.once('data', () => process.exit(0)); setTimeout(() => {}, 120_000)"],
+        { stdio: ['pipe', 'ignore', 'ignore'] },
+      );
       const pid = starting.pid as number;
       let start: string | null = null;
       try {
@@ -258,13 +264,28 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))(
       writeFileSync(lockPath, JSON.stringify({ pid, start, token: 'starting' }));
       const exited = new Promise((resolve) => starting.once('exit', resolve));
 
-      const granted = await run('grant', alice);
-      expect(granted).toMatchObject({ code: 0 });
-      expect(granted.stderr).toContain(`latchkey: process ${pid} holds ${dir}; waiting`);
-      expect(granted.stdout).toContain(`latchkey: admin role granted to ${alice}`);
-      // It went ahead only once the holder had gone.
-      expect(starting.exitCode).toBe(0);
+      const command = spawn(process.execPath, [...NODE_TSX, 'lib/admin/cli.ts', 'grant', alice], {
+        env: { ...process.env, PGLITE_DIR: dir, DATABASE_URL: '' },
+      });
+      let stdout = '';
+      let stderr = '';
+      command.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      command.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        // Waiting, and not gone ahead: let the holder go.
+        if (stderr.includes('; waiting')) starting.stdin?.end('go');
+      });
+      const code = await new Promise((resolve) => command.once('exit', resolve));
+      // A command line that never said it was waiting leaves the holder running: end it here.
+      if (!stderr.includes('; waiting')) starting.kill('SIGKILL');
       await exited;
+      expect(stderr).toContain(`latchkey: process ${pid} holds ${dir}; waiting`);
+      expect(code).toBe(0);
+      expect(stdout).toContain(`latchkey: admin role granted to ${alice}`);
+      // The holder went by itself, told to only once the command line was waiting.
+      expect(starting.exitCode).toBe(0);
     });
 
     it('answers a missing or malformed argument with its usage and status 2', async () => {

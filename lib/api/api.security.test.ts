@@ -12,7 +12,7 @@ import { messages } from '@/lib/messages';
 import { call } from '@/tests/api';
 import { ctx, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration } from '@/tests/integration';
-import { auditRowsOfUser, codeNow, enrolledUser, freezeClock } from '@/tests/mfa';
+import { auditRowsOfUser, codeNow, enrolledUser, freezeClock, wrongCode } from '@/tests/mfa';
 import { issueAccessToken } from './access-token';
 
 setupIntegration();
@@ -125,9 +125,11 @@ describe('the second step through the API', () => {
     expect(reused.body.error?.code).toBe('invalid_code');
 
     const token = await challenge();
+    // Wrong for sure: a fixed 000000 would be the right code now and then.
+    const wrong = await wrongCode(user.secret);
     const answers = [];
     for (let i = 0; i < 5; i++)
-      answers.push(await call(verifyRoute.POST, { body: { challengeToken: token, code: '000000' } }));
+      answers.push(await call(verifyRoute.POST, { body: { challengeToken: token, code: wrong } }));
     expect(answers.map((a) => a.body.error?.code)).toEqual([
       'invalid_code',
       'invalid_code',

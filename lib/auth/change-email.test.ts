@@ -3,7 +3,7 @@ import { db } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
 import { listOutbox } from '@/lib/email/outbox';
 import { messages } from '@/lib/messages';
-import { ctx, shown, sleep, uniqueEmail, uniqueId } from '@/tests/helpers';
+import { ctx, pinClockToMidWindow, shown, sleep, uniqueEmail, uniqueId } from '@/tests/helpers';
 import { makeUser, setupIntegration, userRow } from '@/tests/integration';
 import { codeNow, enrolledUser, freezeClock, wrongCode } from '@/tests/mfa';
 import { tempOutbox } from '@/tests/outbox';
@@ -127,6 +127,8 @@ describe('changing the email address', () => {
   });
 
   it('asks for the password: a wrong one sends nothing, and is limited per session, not at sign-in', async () => {
+    // The budget counts in fixed 15-minute windows: guesses straddling an end count in two.
+    pinClockToMidWindow();
     const user = { ...(await makeUser()), sessionId: uniqueId('session') };
     const next = uniqueEmail('new');
     const answers = [];
@@ -191,6 +193,7 @@ describe('changing the email address', () => {
   });
 
   it('3 requests an hour per account', async () => {
+    pinClockToMidWindow();
     const user = await makeUser();
     const results = [];
     for (let i = 0; i < 4; i++) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ctx, FIFTEEN_MINUTES, uniqueIp } from '@/tests/helpers';
+import { ctx, FIFTEEN_MINUTES, pinClockToMidWindow, uniqueIp } from '@/tests/helpers';
 import { makeUser, sessionRow, setupIntegration } from '@/tests/integration';
 import { passwordSignIn } from './login';
 import { createSession, MAX_LIVE_SESSIONS } from './sessions';
@@ -12,15 +12,19 @@ const WRONG = 'definitely not the password';
 // A device id as lib/auth/device-cookie.ts makes them, new each run (a real Redis keeps budgets 15 minutes).
 const OWNERS_BROWSER = randomBytes(16).toString('base64url');
 
-/** Put the clock `ms` before the end of the current 15-minute window (windows align to the epoch). */
+/**
+ * Put the clock `ms` before the end of a 15-minute window (windows align to the epoch), and stop
+ * it there: on a running clock, failures that took longer than `ms` (argon2 on a loaded machine)
+ * would straddle the edge and never reach five in one window.
+ */
 function nearWindowEnd(ms: number): number {
   const end = Math.ceil(Date.now() / FIFTEEN_MINUTES) * FIFTEEN_MINUTES + FIFTEEN_MINUTES;
-  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: false });
   vi.setSystemTime(end - ms);
   return end;
 }
 
-function freeze(at = Date.now()) {
+function freeze(at: number) {
   vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
   vi.setSystemTime(at);
 }
@@ -29,9 +33,11 @@ async function fail(n: number, email: string, device: string | null = null) {
   for (let i = 0; i < n; i++) await passwordSignIn(email, WRONG, ctx(uniqueIp()), device);
 }
 
+// The tests that count failures run on a clock pinned mid-window: five failures that straddled a
+// fixed window's end would be counted in two windows and lock nothing.
 describe('anyone can lock the owner out: not from another browser', () => {
   it('5 wrong passwords from unknown browsers lock them out, while the browser that signed in before gets in', async () => {
-    freeze();
+    pinClockToMidWindow();
     const user = await makeUser();
     await fail(5, user.email);
     expect(await passwordSignIn(user.email, user.password, ctx(uniqueIp()))).toMatchObject({
@@ -43,7 +49,7 @@ describe('anyone can lock the owner out: not from another browser', () => {
   });
 
   it("a known browser's own failures lock only that browser", async () => {
-    freeze();
+    pinClockToMidWindow();
     const user = await makeUser();
     await fail(5, user.email, OWNERS_BROWSER);
     expect(await passwordSignIn(user.email, user.password, ctx(uniqueIp()), OWNERS_BROWSER)).toMatchObject({
@@ -86,7 +92,7 @@ describe('argon2 work is budgeted, for right passwords too', () => {
 
 describe('sessions per account are capped', () => {
   it(`at most ${MAX_LIVE_SESSIONS} live: each new one ends the oldest`, async () => {
-    freeze();
+    pinClockToMidWindow();
     const user = await makeUser();
     const made = [];
     for (let i = 0; i < MAX_LIVE_SESSIONS + 5; i++) {

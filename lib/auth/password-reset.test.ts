@@ -3,7 +3,7 @@ import { findPasswordHashById } from '@/lib/db/users';
 import { listOutbox } from '@/lib/email/outbox';
 import { env } from '@/lib/env';
 import { messages } from '@/lib/messages';
-import { ctx, shown, uniqueIp } from '@/tests/helpers';
+import { ctx, pinClockToMidWindow, shown, uniqueIp } from '@/tests/helpers';
 import { auditRowsFromIp, makeUser, setupIntegration, userRow } from '@/tests/integration';
 import { tempOutbox } from '@/tests/outbox';
 import { changePassword } from './change-password';
@@ -118,6 +118,8 @@ describe('resetting with the link', () => {
   });
 
   it('lifts a sign-in lockout that guesses at the old password caused', async () => {
+    // Five failures must fall in one fixed 15-minute window to lock.
+    pinClockToMidWindow();
     const user = await makeUser();
     for (let i = 0; i < 5; i++) await passwordSignIn(user.email, 'a wrong guess 123', ctx());
     expect(await passwordSignIn(user.email, user.password, ctx())).toMatchObject({ kind: 'rate_limited' });

@@ -4,7 +4,7 @@ import { db, dbKind } from '@/lib/db/client';
 import { sessions, totpFactors, users } from '@/lib/db/schema';
 import { ctx } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
-import { ENTRY_TTL_MS } from './session-cache';
+import { cachedSession, ENTRY_TTL_MS } from './session-cache';
 import { createSession, validateSession } from './sessions';
 
 setupIntegration();
@@ -25,10 +25,22 @@ const revoke = (id: string) => sql`update sessions set revoked_at = now() where 
 const renameUser = (userId: string, email: string) =>
   sql`update users set email = ${email} where id = ${userId}`;
 
+/**
+ * A session, validated and in the cache. A read during which any announcement arrives is not
+ * cached (by design: it may be stale), and against a shared PostgreSQL the files running
+ * alongside announce changes to their own accounts all the time; so check again until one read is
+ * kept, or the cache tests below would sometimes test nothing, and the first one fail.
+ */
 async function signedIn() {
   const user = await makeUser();
   const session = await createSession(user.id, true, ctx());
-  expect(await validateSession(session.token)).not.toBeNull();
+  await vi.waitFor(
+    async () => {
+      expect(await validateSession(session.token)).not.toBeNull();
+      expect(cachedSession(session.id)).toBeDefined();
+    },
+    { timeout: 5_000 },
+  );
   return { user, ...session };
 }
 

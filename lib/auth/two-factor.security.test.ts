@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mfaStatus } from '@/lib/mfa/factors';
-import { ctx } from '@/tests/helpers';
+import { ctx, pinClockToMidWindow } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
 import { enrolledUser, freezeClock } from '@/tests/mfa';
 import { tempOutbox } from '@/tests/outbox';
@@ -38,6 +38,9 @@ describe('a stolen session cannot put its own authenticator on the account', () 
   });
 
   it('guessing the password from a session is limited per session, and never locks the owner out of signing in', async () => {
+    // The budgets count in fixed 15-minute windows: guesses that straddled a window's end would
+    // be counted in two, and the sixth would pass.
+    pinClockToMidWindow();
     const user = await makeUser();
     const owner = await ownerOf(user);
     for (let i = 0; i < 5; i++) {
@@ -49,6 +52,7 @@ describe('a stolen session cannot put its own authenticator on the account', () 
   });
 
   it('the per-user re-check budget holds across sessions (10), so new sessions do not buy more guesses', async () => {
+    pinClockToMidWindow();
     const user = await makeUser();
     for (let i = 0; i < 10; i++) {
       const owner = await ownerOf(user);

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueEmailToken } from '@/lib/auth/email-tokens';
 import { verifyEmail } from '@/lib/auth/email-verification';
-import { ctx } from '@/tests/helpers';
+import { ctx, pinClockToMidWindow } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
 import { tempOutbox } from '@/tests/outbox';
 import { sendSecurityNotice } from './notices';
@@ -9,6 +9,14 @@ import { listOutbox } from './outbox';
 
 const outbox = tempOutbox('notices-sec');
 setupIntegration();
+// The limits count in fixed windows (an hour, a day): sends straddling a window's end count in
+// two. Mid 15-minute window is at least 7.5 minutes from any hour's or day's end too.
+beforeEach(() => {
+  pinClockToMidWindow();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 const mailsTo = async (email: string) => (await listOutbox(outbox)).filter((m) => m.to === email);
 

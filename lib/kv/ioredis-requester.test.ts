@@ -3,7 +3,7 @@ import { Ratelimit } from '@upstash/ratelimit';
 import { errors, Redis } from '@upstash/redis';
 import IORedis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sleep, uniqueId } from '@/tests/helpers';
+import { pinClockToMidWindow, sleep, uniqueId } from '@/tests/helpers';
 import { type KvTarget, kvSemantics } from '@/tests/kv-semantics';
 import { IORedisRequester } from './ioredis-requester';
 
@@ -52,6 +52,8 @@ describe.skipIf(!REDIS_URL)('IORedisRequester against a real Redis', () => {
 
     it('lets @upstash/ratelimit use EVALSHA after its first EVAL', async () => {
       const requesterClient = new IORedis(REDIS_URL as string);
+      // Five attempts in one fixed hour window: the last two are refused only if none crosses an hour.
+      pinClockToMidWindow(60 * 60_000, false);
       try {
         const call = vi.spyOn(requesterClient, 'call');
         const rl = new Ratelimit({
@@ -69,6 +71,7 @@ describe.skipIf(!REDIS_URL)('IORedisRequester against a real Redis', () => {
         expect(names.filter((n) => n === 'eval')).toHaveLength(1);
         expect(names.filter((n) => n === 'evalsha')).toHaveLength(5);
       } finally {
+        vi.useRealTimers();
         requesterClient.disconnect();
       }
     });

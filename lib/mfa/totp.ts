@@ -101,19 +101,30 @@ export async function checkTotp(options: {
   if (afterTimeStep !== undefined && afterTimeStep < 0) afterTimeStep = undefined;
   // otplib throws when the bound lies beyond the window; every step in the window is then refused.
   const lastStepInWindow = Math.floor((epoch + TOLERANCE_SECONDS) / PERIOD);
-  if (afterTimeStep !== undefined && afterTimeStep >= lastStepInWindow) return { valid: false };
-  const result = await verify({
-    secret,
-    token,
-    algorithm: ALGORITHM,
-    digits,
-    period: PERIOD,
-    epoch,
-    epochTolerance: TOLERANCE_SECONDS,
-    afterTimeStep,
-  });
-  // otplib's functional verify is typed as TOTP-or-HOTP, and only the TOTP result has timeStep.
-  return result.valid && 'timeStep' in result ? { valid: true, timeStep: result.timeStep } : { valid: false };
+  const matchAfter = async (after: number | undefined): Promise<number | null> => {
+    if (after !== undefined && after >= lastStepInWindow) return null;
+    const result = await verify({
+      secret,
+      token,
+      algorithm: ALGORITHM,
+      digits,
+      period: PERIOD,
+      epoch,
+      epochTolerance: TOLERANCE_SECONDS,
+      afterTimeStep: after,
+    });
+    // otplib's functional verify is typed as TOTP-or-HOTP, and only the TOTP result has timeStep.
+    return result.valid && 'timeStep' in result ? result.timeStep : null;
+  };
+  // otplib answers the earliest step the code matches. Two steps of the window can share a code
+  // (one pair in a million): recording the earlier one would let the same code in again, for the
+  // later step. So take the latest step it matches.
+  let timeStep = await matchAfter(afterTimeStep);
+  if (timeStep === null) return { valid: false };
+  for (let later = await matchAfter(timeStep); later !== null; later = await matchAfter(timeStep)) {
+    timeStep = later;
+  }
+  return { valid: true, timeStep };
 }
 
 /**

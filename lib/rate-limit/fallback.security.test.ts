@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { closeDb, db } from '@/lib/db/client';
 import { limiterFallback } from '@/lib/db/schema';
 import { memoryStore } from '@/lib/kv';
-import { closeStore, uniqueId } from '@/tests/helpers';
+import { closeStore, pinClockToMidWindow, uniqueId } from '@/tests/helpers';
 import { rateLimitSemantics } from '@/tests/rate-limit-semantics';
 import { consume } from './index';
 
@@ -31,6 +31,10 @@ describe('rate limits when the configured Redis is down', () => {
     warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   });
 
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   afterAll(async () => {
     closeStore();
     await closeDb();
@@ -38,6 +42,8 @@ describe('rate limits when the configured Redis is down', () => {
   });
 
   it('never fails open: 5 allowed, then refused, counted in the database every instance shares', async () => {
+    // The seven counts and the bucket read below must fall in one 15-minute window.
+    pinClockToMidWindow();
     const id = uniqueId('down');
     const results = [];
     for (let i = 0; i < 7; i++) results.push((await consume('signInAccount', id)).allowed);

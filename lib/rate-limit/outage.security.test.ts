@@ -1,9 +1,19 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import IORedis from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  type MockInstance,
+  vi,
+} from 'vitest';
 import { passwordSignIn } from '@/lib/auth/login';
 import { storeUsable } from '@/lib/kv';
-import { ctx, sleep, uniqueIp } from '@/tests/helpers';
+import { ctx, pinClockToMidWindow, sleep, uniqueIp } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
 import { emailKey } from './index';
 
@@ -13,8 +23,29 @@ import { emailKey } from './index';
  * starts it again. Only what it started is stopped. The database is the suite's (PGlite, or the
  * PostgreSQL of DATABASE_URL).
  */
-const PORT = vi.hoisted(() => {
-  const port = 21_000 + Math.floor(Math.random() * 20_000);
+const PORT = await vi.hoisted(async () => {
+  const { createServer } = await import('node:net');
+  const { readFileSync } = await import('node:fs');
+  // A port below the ones the kernel hands to outgoing connections: a client socket on 127.0.0.1
+  // holding the port (this suite's own PostgreSQL and Redis connections) blocks a listener there,
+  // and a random port in 21000-41000 met one now and then.
+  let firstEphemeral = 32_768;
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    firstEphemeral = Number(low) || firstEphemeral;
+  } catch {
+    // Not Linux: keep the usual lower bound.
+  }
+  const top = Math.max(firstEphemeral, 21_000);
+  const isFree = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+  let port = 0;
+  do port = 20_000 + Math.floor(Math.random() * (top - 20_000));
+  while (!(await isFree(port)));
   process.env.REDIS_URL = `redis://127.0.0.1:${port}`;
   delete process.env.UPSTASH_REDIS_REST_URL;
   delete process.env.UPSTASH_REDIS_REST_TOKEN;
@@ -64,6 +95,13 @@ describe.skipIf(!REDIS_SERVER)('limits through a store outage (a Redis this test
     await startRedis();
   });
   setupIntegration();
+  // Five failures lock only within one fixed 15-minute window: keep every test clear of an end.
+  beforeEach(() => {
+    pinClockToMidWindow();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   afterAll(async () => {
     await killRedis();
     warn.mockRestore();
