@@ -29,6 +29,8 @@ import {
 } from './account-recovery';
 import { getSession, requireSession } from './dal';
 import { issueEmailToken } from './email-tokens';
+import { passwordSignIn } from './login';
+import { resetPassword } from './password-reset';
 import { setRole } from './roles';
 import { startSession } from './session-cookie';
 import { disableTwoFactor } from './two-factor';
@@ -432,13 +434,38 @@ describe('turning two-factor off alone is refused while the role requires it', (
     expect(await isMfaEnabled(person.id)).toBe(true);
   });
 
-  it('the "This wasn\'t me" link still undoes a set-up when the role requires two-factor: it removes someone else\'s', async () => {
+  it('the "This wasn\'t me" link still undoes a set-up when the role requires two-factor, and locks the account: the mailbox alone cannot get it back', async () => {
     const admin = await enrolledUser();
     await setRole(admin.email, 'admin', ctx());
     const token = await issueEmailToken({ userId: admin.id, purpose: 'undo_mfa_enable' });
-    expect(await undoChange(token, ctx())).toMatchObject({ ok: true, kind: 'mfa_enabled' });
-    // The owner sets up their own; the policy's clock kept running from the grant.
+    expect(await undoChange(token, ctx())).toMatchObject({ ok: true, kind: 'mfa_enabled', locked: true });
+    // The enrollment is gone (it may have been someone else's)...
     expect(await isMfaEnabled(admin.id)).toBe(false);
+    // ...and whoever reads the mailbox cannot go on to reset the password (no code is asked now
+    // that two-factor is off) and sign in: as recovery, only an administrator brings it back.
+    const reset = await issueEmailToken({ userId: admin.id, purpose: 'reset_password' });
+    expect(
+      await resetPassword(reset, 'a new passphrase for the mailbox reader', undefined, ctx()),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(await passwordSignIn(admin.email, 'a new passphrase for the mailbox reader', ctx())).toEqual({
+      ok: false,
+      kind: 'accountLocked',
+    });
+    const [row] = await (await db())
+      .select({ lockedAt: users.lockedAt, lockedBy: users.lockedBy })
+      .from(users)
+      .where(eq(users.id, admin.id));
+    expect(row?.lockedAt).toBeInstanceOf(Date);
+    expect(row?.lockedBy).toBeNull();
+  });
+
+  it('for an account the policy does not name, the undo locks nothing (the reset is the way back)', async () => {
+    const person = await enrolledUser();
+    const token = await issueEmailToken({ userId: person.id, purpose: 'undo_mfa_enable' });
+    expect(await undoChange(token, ctx())).toMatchObject({ ok: true, kind: 'mfa_enabled', locked: false });
+    expect(await passwordSignIn(person.email, person.password, ctx())).toMatchObject({ ok: true });
   });
 
   it('from settings: the message says why', async () => {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import { recordEvent } from '@/lib/audit';
 import { type Db, db } from '@/lib/db/client';
 import { backupCodes, totpFactors, users } from '@/lib/db/schema';
@@ -9,6 +9,7 @@ import type { RequestContext } from '@/lib/http/request-context';
 import { describeFailure } from '@/lib/log';
 import { endRecoveriesForOldAddress } from './account-recovery';
 import { issueEmailToken, peekEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
+import { twoFactorRequiredHeld } from './mfa-policy';
 import { revokeOtherSessions } from './sessions';
 import { removeAllTrustedDevices } from './trusted-devices';
 
@@ -49,7 +50,7 @@ export async function inspectUndoLink(token: unknown): Promise<UndoKind | null> 
 }
 
 export type UndoResult =
-  | { ok: true; kind: UndoKind; userId: string; signedOut: number }
+  | { ok: true; kind: UndoKind; userId: string; signedOut: number; locked: boolean }
   | Refused<'undoLinkInvalid'>;
 
 /**
@@ -60,8 +61,11 @@ export type UndoResult =
  */
 export async function undoChange(token: unknown, ctx: RequestContext): Promise<UndoResult> {
   const database = await db();
+  // Whose account a two-factor undo is for, read before the transaction (on PGlite a read beside
+  // an open transaction waits for it), so the change can hold the account's row first.
+  const mfaLink = await peekEmailToken(token, 'undo_mfa_enable');
   const done = await database.transaction(async (tx) => {
-    const undone = await undoIn(tx, token);
+    const undone = await undoIn(tx, token, mfaLink?.userId);
     if (!undone) return null;
     // Every session ends, and the event says so, with the undoing itself: all or nothing.
     const signedOut = await revokeOtherSessions(undone.userId, undefined, tx);
@@ -69,25 +73,42 @@ export async function undoChange(token: unknown, ctx: RequestContext): Promise<U
     await removeAllTrustedDevices(undone.userId, tx, { ctx, reason: 'change_undone' });
     await recordEvent('change_undone', ctx, {
       userId: undone.userId,
-      detail: { kind: undone.kind, signedOut },
+      detail: { kind: undone.kind, signedOut, ...(undone.locked ? { locked: true } : {}) },
       tx,
     });
     return { ...undone, signedOut };
   });
   if (!done) return refused('undoLinkInvalid');
-  return { ok: true, kind: done.kind, userId: done.userId, signedOut: done.signedOut };
+  return { ok: true, kind: done.kind, userId: done.userId, signedOut: done.signedOut, locked: done.locked };
 }
 
-async function undoIn(tx: Db, token: unknown): Promise<{ kind: UndoKind; userId: string } | null> {
-  const mfa = await redeemEmailToken(token, 'undo_mfa_enable', tx);
-  if (mfa) {
+async function undoIn(
+  tx: Db,
+  token: unknown,
+  mfaUserId: string | undefined,
+): Promise<{ kind: UndoKind; userId: string; locked: boolean } | null> {
+  // The account's row first, as every change that turns two-factor off holds it (a role granted
+  // meanwhile waits, or is read here).
+  const required = mfaUserId ? await twoFactorRequiredHeld(mfaUserId, tx) : false;
+  const mfa = mfaUserId ? await redeemEmailToken(token, 'undo_mfa_enable', tx) : null;
+  if (mfa && mfa.userId === mfaUserId) {
     // Whatever the role (no assertMayTurnOff, unlike turning two-factor off): this removes an
-    // enrollment the mailbox's owner did not make; the policy then asks them for their own.
+    // enrollment the mailbox's owner did not make.
     await tx.delete(backupCodes).where(eq(backupCodes.userId, mfa.userId));
     await tx.delete(totpFactors).where(eq(totpFactors.userId, mfa.userId));
     // Every link that acts on the account goes too: the owner asks for a fresh reset next.
     await revokeEmailTokens(mfa.userId, undefined, tx);
-    return { kind: 'mfa_enabled' as const, userId: mfa.userId };
+    // But the link proves only the mailbox, and with two-factor off a reset link asks no code:
+    // for an account whose role requires two-factor that would be the self-service recovery the
+    // policy refuses it. So it is locked too (by nobody: locked_by stays empty) until an
+    // administrator unlocks it, as after an administrator's lock.
+    if (required) {
+      await tx
+        .update(users)
+        .set({ lockedAt: new Date(), lockedBy: null, updatedAt: new Date() })
+        .where(and(eq(users.id, mfa.userId), isNull(users.lockedAt)));
+    }
+    return { kind: 'mfa_enabled' as const, userId: mfa.userId, locked: required };
   }
   const email = await redeemEmailToken(token, 'undo_email_change', tx);
   if (!email?.newEmail) return null;
@@ -106,5 +127,5 @@ async function undoIn(tx: Db, token: unknown): Promise<{ kind: UndoKind; userId:
       .set({ email: email.newEmail, emailVerifiedAt: new Date(), updatedAt: new Date() })
       .where(eq(users.id, email.userId));
   }
-  return { kind: 'email_change' as const, userId: email.userId };
+  return { kind: 'email_change' as const, userId: email.userId, locked: false };
 }

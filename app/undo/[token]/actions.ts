@@ -7,7 +7,7 @@ import { clearSessionCookieOf } from '@/lib/auth/session-cookie';
 import { undoChange } from '@/lib/auth/undo';
 import { requestContext } from '@/lib/http/request-context';
 
-export type UndoState = ActionState<{ undone: 'mfa_enabled' | 'email_change' }>;
+export type UndoState = ActionState<{ undone: 'mfa_enabled' | 'email_change'; locked?: boolean }>;
 
 /** Undo the change the link was sent for; this browser's session ends with the others. */
 export const undoAction = validatedAction(
@@ -17,6 +17,6 @@ export const undoAction = validatedAction(
     const result = await undoChange(token, await requestContext());
     if (!result.ok) return toActionState(result);
     await clearSessionCookieOf(result.userId);
-    return { ok: true, undone: result.kind };
+    return { ok: true, undone: result.kind, locked: result.locked };
   },
 );

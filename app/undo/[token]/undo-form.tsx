@@ -25,9 +25,17 @@ export function UndoForm({ token, live }: { token: string; live: boolean }) {
     return (
       <div ref={doneRef} tabIndex={-1}>
         <Alert tone="success">{DONE[state.undone]}</Alert>
-        <p>
-          Now choose a new password: <Link href="/forgot-password">Reset your password</Link>
-        </p>
+        {state.locked ? (
+          <p>
+            Your role requires two-factor authentication, so the account is now locked: nobody can sign in
+            until an administrator unlocks it. Ask one to, then choose a new password:{' '}
+            <Link href="/forgot-password">Reset your password</Link>
+          </p>
+        ) : (
+          <p>
+            Now choose a new password: <Link href="/forgot-password">Reset your password</Link>
+          </p>
+        )}
       </div>
     );
   }

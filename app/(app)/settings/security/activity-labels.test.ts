@@ -16,6 +16,17 @@ describe('activityLabel', () => {
     expect(activityLabel({ type: 'session_revoked', detail: { count: 3 } })).not.toContain('times');
   });
 
+  it('says when undoing two-factor from the mailbox locked the account', () => {
+    expect(activityLabel({ type: 'change_undone', detail: { kind: 'mfa_enabled', signedOut: 1 } })).toBe(
+      'Change undone from the mailbox (“This wasn’t me”)',
+    );
+    expect(
+      activityLabel({ type: 'change_undone', detail: { kind: 'mfa_enabled', signedOut: 1, locked: true } }),
+    ).toBe(
+      'Change undone from the mailbox (“This wasn’t me”); the account was locked until an administrator unlocks it',
+    );
+  });
+
   it('does not call a step-up failure a wrong code, nor say which of the two was wrong', () => {
     const password = activityLabel({
       type: 'mfa_verify_failure',

@@ -113,6 +113,11 @@ export function activityLabel(e: Pick<AuditEventDTO, 'type' | 'detail'>): string
       return e.detail.refused === 'role_requires_mfa'
         ? 'Account recovery asked for and refused: your role requires an administrator to reset two-factor'
         : LABELS.account_recovery_requested;
+    case 'change_undone':
+      // Two-factor undone on an account whose role requires it: locked until an administrator unlocks it.
+      return e.detail.locked === true
+        ? `${LABELS.change_undone}; the account was locked until an administrator unlocks it`
+        : LABELS.change_undone;
     case 'backup_code_used':
       return typeof e.detail.left === 'number'
         ? `${LABELS.backup_code_used} (${e.detail.left} left)`
