@@ -138,9 +138,10 @@ export async function twoFactorRequired(userId: string): Promise<boolean> {
  * and is read here, or waits for the change and then grants a role to an account without
  * two-factor, which the policy's grace period covers. A plain read would let a grant committed
  * between it and the deletes leave an administrator without two-factor. NO KEY UPDATE: the lock
- * an UPDATE of the row takes, so sign-ins (sessions, audit rows that reference it) do not wait.
+ * an UPDATE of the row takes: audit rows that reference it do not wait; a session being created
+ * (which holds the row the same way) waits a moment, in the same order, so no deadlock.
  */
-async function twoFactorRequiredHeld(userId: string, tx: Db): Promise<boolean> {
+export async function twoFactorRequiredHeld(userId: string, tx: Db): Promise<boolean> {
   const [row] = await tx
     .select({ role: users.role })
     .from(users)

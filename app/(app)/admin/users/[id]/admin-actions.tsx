@@ -6,6 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { AnyCodeField } from '@/components/ui/any-code-field';
 import { PasswordField } from '@/components/ui/password-field';
 import { useActionForm } from '@/components/use-action-form';
+import type { AdminActionKind } from '@/lib/admin/account-actions';
 import { stepUpSchema } from '@/lib/validation/mfa';
 import { type AdminActionState, adminAction } from '../../actions';
 
@@ -120,7 +121,7 @@ function Operation({
   pending,
   children,
 }: {
-  operation: string | null;
+  operation: AdminActionKind | null;
   hint: string;
   danger?: boolean;
   pending: boolean;
