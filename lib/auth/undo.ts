@@ -61,11 +61,13 @@ export type UndoResult =
  */
 export async function undoChange(token: unknown, ctx: RequestContext): Promise<UndoResult> {
   const database = await db();
-  // Whose account a two-factor undo is for, read before the transaction (on PGlite a read beside
-  // an open transaction waits for it), so the change can hold the account's row first.
+  // Whose account the link is for, read before the transaction (on PGlite a read beside an open
+  // transaction waits for it), so the change can hold the account's row first, the order every
+  // flow that changes the account and its links or recoveries takes.
   const mfaLink = await peekEmailToken(token, 'undo_mfa_enable');
+  const emailLink = mfaLink ? null : await peekEmailToken(token, 'undo_email_change');
   const done = await database.transaction(async (tx) => {
-    const undone = await undoIn(tx, token, mfaLink?.userId);
+    const undone = await undoIn(tx, token, mfaLink?.userId, emailLink?.userId);
     if (!undone) return null;
     // Every session ends, and the event says so, with the undoing itself: all or nothing.
     const signedOut = await revokeOtherSessions(undone.userId, undefined, tx);
@@ -86,6 +88,7 @@ async function undoIn(
   tx: Db,
   token: unknown,
   mfaUserId: string | undefined,
+  emailUserId: string | undefined,
 ): Promise<{ kind: UndoKind; userId: string; locked: boolean } | null> {
   // The account's row first, as every change that turns two-factor off holds it (a role granted
   // meanwhile waits, or is read here).
@@ -110,8 +113,13 @@ async function undoIn(
     }
     return { kind: 'mfa_enabled' as const, userId: mfa.userId, locked: required };
   }
+  if (!emailUserId) return null;
+  // FOR UPDATE, the lock the address's UPDATE below takes (the address is a key): held from here,
+  // a recovery completing at the same moment waits for this change instead of holding the row
+  // and waiting for its recovery, which this change ends first (a deadlock on PostgreSQL).
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, emailUserId)).for('update');
   const email = await redeemEmailToken(token, 'undo_email_change', tx);
-  if (!email?.newEmail) return null;
+  if (!email?.newEmail || email.userId !== emailUserId) return null;
   // The pending change, and any link mailed to the intruder's address once it was the account's
   // (a reset link asked for there would take the account straight back).
   await revokeEmailTokens(email.userId, undefined, tx);
