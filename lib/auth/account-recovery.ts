@@ -13,6 +13,7 @@ import type { RequestContext } from '@/lib/http/request-context';
 import { describeFailure } from '@/lib/log';
 import { disableMfa } from '@/lib/mfa/factors';
 import { emailKey, guarded } from '@/lib/rate-limit';
+import { AccountLockedError, isAccountLocked } from './account-lock';
 import { sendRecoveryMail, sendRecoveryNeedsAdminMail } from './account-recovery-mail';
 import { passwordSignIn } from './login';
 import { assertMayTurnOff, TwoFactorRequiredError, twoFactorRequired } from './mfa-policy';
@@ -261,12 +262,16 @@ export async function completeAccountRecovery(
         await recordEvent('mfa_disabled', ctx, { userId, detail: { via: 'account_recovery' }, tx });
         await recordEvent('account_recovery_completed', ctx, { userId, detail: { signedOut }, tx });
       },
-      // Again inside the change, the row held: a role granted since the check above stops it, and
-      // the link stays unspent (rolled back with the rest).
-      (tx) => assertMayTurnOff(userId, tx),
+      // Again inside the change, the row held: a role granted or a lock committed since the
+      // checks above stops it, and the link stays unspent (rolled back with the rest).
+      async (tx) => {
+        await assertMayTurnOff(userId, tx);
+        if (await isAccountLocked(userId, tx)) throw new AccountLockedError();
+      },
     );
   } catch (error) {
     if (error instanceof TwoFactorRequiredError) return refused('recoveryNeedsAdmin');
+    if (error instanceof AccountLockedError) return refused('accountLocked');
     if (error instanceof LinkSpent) return INVALID_LINK;
     throw error;
   }

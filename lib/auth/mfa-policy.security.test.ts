@@ -562,4 +562,23 @@ describe('an account whose role requires two-factor cannot recover alone', () =>
     expect(await isMfaEnabled(person.id)).toBe(true);
     expect((await recoveriesOf(person.id)).map((r) => r.endedAt)).toEqual([null]);
   });
+
+  it("an administrator's lock committed after the password was checked: the recovery is refused as locked; the link stays unspent", async () => {
+    const person = await verifiedEnrolled();
+    expect(await requestAccountRecovery(person.email, ctx())).toEqual({ ok: true });
+    const [mail] = await recoveryMails(person.email);
+    const token = mail?.text.match(/\/account-recovery\/complete\/([A-Za-z0-9_-]{43})$/m)?.[1];
+    expect(token).toBeDefined();
+    vi.setSystemTime(Date.now() + recoveryDelayMs() + 1000);
+    hooks.afterCredentials = async () => {
+      hooks.afterCredentials = null;
+      await (await db()).update(users).set({ lockedAt: new Date() }).where(eq(users.id, person.id));
+    };
+    expect(await completeAccountRecovery(token, person.password, ctx())).toEqual({
+      ok: false,
+      kind: 'accountLocked',
+    });
+    expect(await isMfaEnabled(person.id)).toBe(true);
+    expect((await recoveriesOf(person.id)).map((r) => r.endedAt)).toEqual([null]);
+  });
 });
