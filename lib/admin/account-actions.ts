@@ -57,7 +57,12 @@ const TRUST_REMOVAL: Record<Exclude<AdminActionKind, 'unlock'>, RemovalReason> =
 class Abort extends Error {
   constructor(
     readonly failure: Refused<
-      'notFound' | 'accountLocked' | 'adminNoSuchUser' | 'adminAlreadyLocked' | 'adminNotLocked'
+      | 'notFound'
+      | 'accountLocked'
+      | 'adminNeedsTwoFactor'
+      | 'adminNoSuchUser'
+      | 'adminAlreadyLocked'
+      | 'adminNotLocked'
     >,
   ) {
     super(failure.kind);
@@ -98,7 +103,8 @@ async function isAdmin(userId: string): Promise<boolean> {
  * error; now the second waits for the first, then reads what it did. Then the administrator
  * once more, as the rows are now: still an administrator (a revocation waits for the change, or
  * the change sees it), and not locked, by a colleague whose change on them committed first
- * (refused as any locked account is). NO KEY UPDATE: the lock an UPDATE of the row takes.
+ * (refused as any locked account is), and with their two-factor still on. NO KEY UPDATE: the lock
+ * an UPDATE of the row takes.
  */
 async function holdBoth(tx: Db, actorId: string, targetId: string): Promise<void> {
   const rows = await tx
@@ -111,6 +117,13 @@ async function holdBoth(tx: Db, actorId: string, targetId: string): Promise<void
   if (actor?.role !== 'admin') throw new Abort(refused('notFound'));
   if (actor.lockedAt) throw new Abort(refused('accountLocked'));
   if (!rows.some((r) => r.id === targetId)) throw new Abort(refused('adminNoSuchUser'));
+  // And their own two-factor still on: a colleague's reset of it that committed first stops this.
+  const [factor] = await tx
+    .select({ userId: totpFactors.userId })
+    .from(totpFactors)
+    .where(and(eq(totpFactors.userId, actorId), isNotNull(totpFactors.enabledAt)))
+    .limit(1);
+  if (!factor) throw new Abort(refused('adminNeedsTwoFactor'));
 }
 
 export async function adminAct(

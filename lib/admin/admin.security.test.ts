@@ -14,7 +14,7 @@ import { trustedDevices, users } from '@/lib/db/schema';
 import { createUser } from '@/lib/db/users';
 import { listOutbox } from '@/lib/email/outbox';
 import { messages } from '@/lib/messages';
-import { mfaStatus } from '@/lib/mfa/factors';
+import { disableMfa, mfaStatus } from '@/lib/mfa/factors';
 import { ctx } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
 import {
@@ -195,6 +195,24 @@ describe('only an administrator, as the database says now, sees the console', ()
       });
     }
     await unchanged();
+  });
+
+  it("the administrator's own two-factor reset by a colleague while the step-up runs stops the change", async () => {
+    const target = await person();
+    const { admin, request } = await signedInAdmin();
+    hooks.afterStepUp = async () => {
+      await disableMfa(admin.id);
+    };
+    try {
+      request();
+      expect(await act('lock', target.id, admin.password, admin.backupCodes[0]!)).toEqual({
+        ok: false,
+        error: messages.adminNeedsTwoFactor,
+      });
+    } finally {
+      hooks.afterStepUp = null;
+    }
+    expect(await lockedAt(target.id)).toEqual({ lockedAt: null, lockedBy: null });
   });
 
   it('a role revoked while the step-up runs stops the change (the role is checked again inside it)', async () => {
@@ -432,7 +450,7 @@ describe('two administrators acting on each other at the same instant', () => {
     }
   }, 60_000);
 
-  it('a lock against the other’s reset of two-factor or signing out everywhere: each completes or is refused as locked', async () => {
+  it('a lock against the other’s reset of two-factor or signing out everywhere: each completes, or is refused by what the other did', async () => {
     for (const other of ['reset_two_factor', 'sign_out_everywhere', 'reset_two_factor'] as const) {
       const { admin: a } = await signedInAdmin();
       const { admin: b } = await signedInAdmin();
@@ -442,10 +460,18 @@ describe('two administrators acting on each other at the same instant', () => {
           adminAct(a.id, 'lock', b.id, a.password, a.backupCodes[0]!, ctx()),
           adminAct(b.id, other, a.id, b.password, b.backupCodes[0]!, ctx()),
         ]);
-        expect(lock).toMatchObject({ ok: true });
-        // Refused only because the lock on its administrator committed first.
-        if (!theirs.ok) expect(theirs).toEqual({ ok: false, kind: 'accountLocked' });
-        expect(await lockedAt(b.id)).toMatchObject({ lockedBy: a.id });
+        if (other === 'reset_two_factor') {
+          // One goes first and the other is refused by what it did: the lock (B is locked), or
+          // the reset (A no longer has the two-factor an administrator needs to act).
+          expect([lock.ok, theirs.ok].filter(Boolean)).toHaveLength(1);
+          if (lock.ok) expect(theirs).toEqual({ ok: false, kind: 'accountLocked' });
+          else expect(lock).toEqual({ ok: false, kind: 'adminNeedsTwoFactor' });
+        } else {
+          expect(lock).toMatchObject({ ok: true });
+          // Refused only because the lock on its administrator committed first.
+          if (!theirs.ok) expect(theirs).toEqual({ ok: false, kind: 'accountLocked' });
+        }
+        if (lock.ok) expect(await lockedAt(b.id)).toMatchObject({ lockedBy: a.id });
       } finally {
         hooks.afterStepUp = null;
       }
