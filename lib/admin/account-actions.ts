@@ -63,6 +63,7 @@ class Abort extends Error {
       | 'adminNoSuchUser'
       | 'adminAlreadyLocked'
       | 'adminNotLocked'
+      | 'adminMfaAlreadyOff'
     >,
   ) {
     super(failure.kind);
@@ -118,12 +119,16 @@ async function holdBoth(tx: Db, actorId: string, targetId: string): Promise<void
   if (actor.lockedAt) throw new Abort(refused('accountLocked'));
   if (!rows.some((r) => r.id === targetId)) throw new Abort(refused('adminNoSuchUser'));
   // And their own two-factor still on: a colleague's reset of it that committed first stops this.
+  if (!(await hasEnabledFactor(tx, actorId))) throw new Abort(refused('adminNeedsTwoFactor'));
+}
+
+async function hasEnabledFactor(tx: Db, userId: string): Promise<boolean> {
   const [factor] = await tx
     .select({ userId: totpFactors.userId })
     .from(totpFactors)
-    .where(and(eq(totpFactors.userId, actorId), isNotNull(totpFactors.enabledAt)))
+    .where(and(eq(totpFactors.userId, userId), isNotNull(totpFactors.enabledAt)))
     .limit(1);
-  if (!factor) throw new Abort(refused('adminNeedsTwoFactor'));
+  return factor !== undefined;
 }
 
 export async function adminAct(
@@ -154,7 +159,13 @@ export async function adminAct(
 
   let signedOut = 0;
   // Once more, inside the change: a role revoked during the step-up stops it here.
-  const hold = (tx: Db) => holdBoth(tx, actorId, target.id);
+  const hold = async (tx: Db) => {
+    await holdBoth(tx, actorId, target.id);
+    // A reset of a factor that went meanwhile (the person turned it off, a colleague reset it)
+    // is refused as one of a factor already off: nothing is reset, nobody is mailed.
+    if (kind === 'reset_two_factor' && !(await hasEnabledFactor(tx, target.id)))
+      throw new Abort(refused('adminMfaAlreadyOff'));
+  };
   const change = async (tx: Db) => {
     if (kind === 'lock') {
       const [locked] = await tx

@@ -197,6 +197,24 @@ describe('only an administrator, as the database says now, sees the console', ()
     await unchanged();
   });
 
+  it('a reset of a factor that went while the step-up ran resets nothing and mails nobody', async () => {
+    const target = await enrolledUser();
+    const { admin, request } = await signedInAdmin();
+    hooks.afterStepUp = async () => {
+      await disableMfa(target.id);
+    };
+    try {
+      request();
+      expect(await act('reset_two_factor', target.id, admin.password, admin.backupCodes[0]!)).toEqual({
+        ok: false,
+        error: messages.adminMfaAlreadyOff,
+      });
+    } finally {
+      hooks.afterStepUp = null;
+    }
+    expect((await listOutbox(outbox, 1000)).filter((m) => m.to === target.email)).toEqual([]);
+  });
+
   it("the administrator's own two-factor reset by a colleague while the step-up runs stops the change", async () => {
     const target = await person();
     const { admin, request } = await signedInAdmin();
