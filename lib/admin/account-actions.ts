@@ -57,13 +57,10 @@ const TRUST_REMOVAL: Record<Exclude<AdminActionKind, 'unlock'>, RemovalReason> =
 class Abort extends Error {
   constructor(
     readonly failure: Refused<
-      | 'notFound'
-      | 'accountLocked'
-      | 'adminNeedsTwoFactor'
-      | 'adminNoSuchUser'
-      | 'adminAlreadyLocked'
-      | 'adminNotLocked'
-      | 'adminMfaAlreadyOff'
+      Exclude<
+        Extract<AdminActionResult, { ok: false; kind: string }>['kind'],
+        'adminSelf' | 'stepUpFailed' | 'rate_limited'
+      >
     >,
   ) {
     super(failure.kind);
