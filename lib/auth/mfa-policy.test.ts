@@ -195,29 +195,6 @@ describe('the policy clock in the database', () => {
     expect(await sinceOf(person.id)).toBeNull();
   });
 
-  it('a setting that stops naming the role clears the clock: named again, a full grace period', async () => {
-    const person = await makeUser();
-    const since = new Date(NOW.getTime() - 30 * DAY);
-    await (await db())
-      .update(users)
-      .set({ role: 'admin', mfaPolicySince: since })
-      .where(eq(users.id, person.id));
-    const NOBODY: PolicySettings = { requiredRoles: [], graceDays: 7 };
-    expect(await mfaPolicyOf(asAccount(person.id, 'admin', since), NOW, NOBODY)).toEqual({ kind: 'none' });
-    expect(await sinceOf(person.id)).toBeNull();
-    // The setting names admins again a day later: the clock starts then, not 30 days ago.
-    const back = new Date(NOW.getTime() + DAY);
-    expect(await mfaPolicyOf(asAccount(person.id, 'admin', null), back, ADMINS)).toEqual({
-      kind: 'grace',
-      until: new Date(back.getTime() + 7 * DAY),
-    });
-    // A check that read the old clock before a grant wrote a new one leaves the new one alone.
-    const granted = new Date(NOW.getTime() + 2 * DAY);
-    await (await db()).update(users).set({ mfaPolicySince: granted }).where(eq(users.id, person.id));
-    await mfaPolicyOf(asAccount(person.id, 'admin', back), granted, NOBODY);
-    expect(await sinceOf(person.id)).toEqual(granted);
-  });
-
   it('two-factor on: none, but the clock starts all the same (a later reset has no new grace period)', async () => {
     const person = await makeUser();
     await (await db()).update(users).set({ role: 'admin' }).where(eq(users.id, person.id));

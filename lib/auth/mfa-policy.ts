@@ -54,30 +54,13 @@ export function policyFor(
  * apply, now, written once (a conditional UPDATE: of two requests racing, the first one's time
  * stands, and the loser reads it back). Whether two-factor is on does not matter: an account
  * that turns it off later (an administrator's reset) has had its grace period already.
- * A clock kept while the policy no longer applies (the setting stopped naming the role) is
- * cleared, as revoking the role clears it: when the setting names the role again, the account
- * gets a full grace period, not one that ran out while nothing was asked of it.
  */
 export async function policyClock(
   account: { userId: string; rolesHeld: readonly Role[]; policySince: Date | null },
   now: Date,
   settings: PolicySettings,
 ): Promise<Date | null> {
-  const applies = policyApplies(account.rolesHeld, settings);
-  if (!applies && account.policySince) {
-    // Only the clock that was read: a grant that set a new one meanwhile stands.
-    await (await db())
-      .update(users)
-      .set({ mfaPolicySince: null })
-      .where(
-        and(
-          eq(users.id, account.userId),
-          sql`${users.mfaPolicySince} = ${account.policySince.toISOString()}::timestamptz`,
-        ),
-      );
-    return null;
-  }
-  if (account.policySince || !applies) return account.policySince;
+  if (account.policySince || !policyApplies(account.rolesHeld, settings)) return account.policySince;
   const database = await db();
   const [set] = await database
     .update(users)
