@@ -14,7 +14,7 @@ import { db } from '@/lib/db/client';
 import { accountRecoveries, users } from '@/lib/db/schema';
 import { listOutbox } from '@/lib/email/outbox';
 import { messages } from '@/lib/messages';
-import { isMfaEnabled } from '@/lib/mfa/factors';
+import { disableMfa, isMfaEnabled } from '@/lib/mfa/factors';
 import { call } from '@/tests/api';
 import { ctx, uniqueIp } from '@/tests/helpers';
 import { makeUser, setupIntegration } from '@/tests/integration';
@@ -441,15 +441,19 @@ describe('turning two-factor off alone is refused while the role requires it', (
     expect(await undoChange(token, ctx())).toMatchObject({ ok: true, kind: 'mfa_enabled', locked: true });
     // The enrollment is gone (it may have been someone else's)...
     expect(await isMfaEnabled(admin.id)).toBe(false);
-    // ...and whoever reads the mailbox cannot go on to reset the password (no code is asked now
-    // that two-factor is off) and sign in: as recovery, only an administrator brings it back.
+    // ...and whoever reads the mailbox cannot go on to reset the password (no code would be asked
+    // now that two-factor is off) and sign in: as with recovery, only an administrator brings it
+    // back. No new password is set while it is locked, so none waits for the unlock.
     const reset = await issueEmailToken({ userId: admin.id, purpose: 'reset_password' });
-    expect(
-      await resetPassword(reset, 'a new passphrase for the mailbox reader', undefined, ctx()),
-    ).toMatchObject({
-      ok: true,
+    expect(await resetPassword(reset, 'a new passphrase for the mailbox reader', undefined, ctx())).toEqual({
+      ok: false,
+      kind: 'accountLocked',
     });
     expect(await passwordSignIn(admin.email, 'a new passphrase for the mailbox reader', ctx())).toEqual({
+      ok: false,
+      kind: 'invalidCredentials',
+    });
+    expect(await passwordSignIn(admin.email, admin.password, ctx())).toEqual({
       ok: false,
       kind: 'accountLocked',
     });
@@ -459,6 +463,15 @@ describe('turning two-factor off alone is refused while the role requires it', (
       .where(eq(users.id, admin.id));
     expect(row?.lockedAt).toBeInstanceOf(Date);
     expect(row?.lockedBy).toBeNull();
+  });
+
+  it('an old link after the factor already went (an administrator reset it) locks nothing', async () => {
+    const admin = await enrolledUser();
+    await setRole(admin.email, 'admin', ctx());
+    const token = await issueEmailToken({ userId: admin.id, purpose: 'undo_mfa_enable' });
+    await disableMfa(admin.id);
+    expect(await undoChange(token, ctx())).toMatchObject({ ok: true, kind: 'mfa_enabled', locked: false });
+    expect(await passwordSignIn(admin.email, admin.password, ctx())).toMatchObject({ ok: true });
   });
 
   it('for an account the policy does not name, the undo locks nothing (the reset is the way back)', async () => {

@@ -1,5 +1,8 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { db } from '@/lib/db/client';
+import { users } from '@/lib/db/schema';
 import { findPasswordHashById } from '@/lib/db/users';
 import { appLink } from '@/lib/email/links';
 import { listOutbox } from '@/lib/email/outbox';
@@ -269,5 +272,38 @@ describe('the link itself', () => {
     }
     expect(await passwordWorks(user.id, user.password)).toBe(true);
     expect(await resetPassword(live, NEW_PASSWORD, undefined, ctx())).toMatchObject(OK);
+  });
+});
+
+describe('a locked account', () => {
+  const setLocked = async (userId: string, locked: boolean) =>
+    (await db())
+      .update(users)
+      .set({ lockedAt: locked ? new Date() : null })
+      .where(eq(users.id, userId));
+
+  it('gets no link while locked (one mail all the same), and a link from before the lock sets nothing until it is lifted', async () => {
+    const user = await makeUser();
+    const before = await requestLink(user.email);
+    await setLocked(user.id, true);
+
+    // Asking: the same reply and one mail, which says why there is no link.
+    const mailsBefore = (await mailsTo(user.email)).length;
+    expect(await requestPasswordReset(user.email, ctx())).toEqual(OK);
+    const mails = await mailsTo(user.email);
+    expect(mails).toHaveLength(mailsBefore + 1);
+    const [newest] = mails;
+    expect(newest?.text).toContain('the account is locked, so no reset link was sent');
+    expect(newest?.text).not.toMatch(/\/reset-password\/[A-Za-z0-9_-]{43}/);
+
+    // The older link: refused, and not spent.
+    expect(await resetPassword(before, NEW_PASSWORD, undefined, ctx())).toEqual({
+      ok: false,
+      error: messages.accountLocked,
+    });
+    expect(await passwordWorks(user.id, NEW_PASSWORD)).toBe(false);
+    await setLocked(user.id, false);
+    expect(await resetPassword(before, NEW_PASSWORD, undefined, ctx())).toMatchObject(OK);
+    expect(await passwordWorks(user.id, NEW_PASSWORD)).toBe(true);
   });
 });

@@ -16,6 +16,7 @@ import type { RequestContext } from '@/lib/http/request-context';
 import type { MessageKey } from '@/lib/messages';
 import { guessMethod, isMfaEnabled } from '@/lib/mfa/factors';
 import { clearAttempts, emailKey, guarded } from '@/lib/rate-limit';
+import { isAccountLocked } from './account-lock';
 import { cancelPendingRecoveries } from './account-recovery';
 import { issueEmailToken, peekEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
 import { hashPassword } from './password';
@@ -43,7 +44,11 @@ export async function requestPasswordReset(email: string, ctx: RequestContext): 
         async () => {
           try {
             const account = await findCredentialsByEmail(email);
-            if (account) {
+            if (account?.locked) {
+              // No link while an administrator's lock holds: a new password set now would be
+              // waiting for whoever read this mailbox the moment the lock is lifted.
+              await sendMail({ to: email, ...lockedMail(email) });
+            } else if (account) {
               const token = await issueEmailToken({ userId: account.id, purpose: 'reset_password' });
               await sendMail({ to: email, ...resetMail(email, token) });
             } else {
@@ -79,6 +84,21 @@ function resetMail(email: string, token: string) {
   };
 }
 
+function lockedMail(email: string) {
+  const { APP_NAME } = env();
+  return {
+    subject: `Password reset requested for ${APP_NAME}`,
+    ...composeMail({
+      paragraphs: [
+        `Someone asked to reset the password of the ${APP_NAME} account for ${email}, but the account is locked, so no reset link was sent.`,
+        'Ask an administrator to unlock it; then ask for a reset link again.',
+      ],
+      action: { label: 'Ask again after the unlock', url: appLink('/forgot-password') },
+      after: ['If you did not ask for this, you can ignore this email.'],
+    }),
+  };
+}
+
 function noAccountMail(email: string) {
   const { APP_NAME } = env();
   return {
@@ -108,6 +128,7 @@ export type ResetPasswordResult =
   | { ok: true; userId: string; signedOut: number }
   | Refused<'resetLinkInvalid'>
   | Refused<MessageKey, 'newPassword' | 'code'>
+  | Refused<'accountLocked'>
   | RateLimited;
 
 const INVALID_LINK = refused('resetLinkInvalid');
@@ -131,6 +152,9 @@ export async function resetPassword(
 
   const policy = await passwordPolicyError(newPassword, email);
   if (policy) return refused(policy, 'newPassword');
+  // Locked by an administrator (or by undoing two-factor from the mailbox): no new password until
+  // it is unlocked. Asked again inside the change.
+  if (await isAccountLocked(userId)) return refused('accountLocked');
 
   if (await isMfaEnabled(userId)) {
     if (!code) return refused('codeRequired', 'code');
@@ -143,6 +167,15 @@ export async function resetPassword(
   const passwordHash = await hashPassword(newPassword);
   const database = await db();
   const done = await database.transaction(async (tx) => {
+    // The account's row first, the order of the changes that also spend or revoke its links (the
+    // undo links, account recovery), then the lock once more with the row held.
+    const [account] = await tx
+      .select({ lockedAt: users.lockedAt })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for('no key update');
+    if (!account) return null;
+    if (account.lockedAt) return 'locked' as const;
     // The conditional UPDATE decides between concurrent uses: the losers change nothing.
     const redeemed = await redeemEmailToken(token, 'reset_password', tx);
     if (redeemed?.userId !== userId) return null;
@@ -163,6 +196,7 @@ export async function resetPassword(
     return { signedOut: count };
   });
   if (!done) return INVALID_LINK;
+  if (done === 'locked') return refused('accountLocked');
   const { signedOut } = done;
   // Failed sign-ins were guesses at the old password: the owner is not kept waiting for them.
   await clearAttempts('signInAccount', emailKey(email));

@@ -98,26 +98,33 @@ async function undoIn(
     // Whatever the role (no assertMayTurnOff, unlike turning two-factor off): this removes an
     // enrollment the mailbox's owner did not make.
     await tx.delete(backupCodes).where(eq(backupCodes.userId, mfa.userId));
-    await tx.delete(totpFactors).where(eq(totpFactors.userId, mfa.userId));
+    const removed = await tx
+      .delete(totpFactors)
+      .where(eq(totpFactors.userId, mfa.userId))
+      .returning({ userId: totpFactors.userId });
     // Every link that acts on the account goes too: the owner asks for a fresh reset next.
     await revokeEmailTokens(mfa.userId, undefined, tx);
     // But the link proves only the mailbox, and with two-factor off a reset link asks no code:
     // for an account whose role requires two-factor that would be the self-service recovery the
     // policy refuses it. So it is locked too (by nobody: locked_by stays empty) until an
     // administrator unlocks it, as after an administrator's lock.
-    if (required) {
+    // (Only when there was a factor to remove: an old link after an administrator's reset
+    // locks nothing.)
+    const locks = required && removed.length > 0;
+    if (locks) {
       await tx
         .update(users)
         .set({ lockedAt: new Date(), lockedBy: null, updatedAt: new Date() })
         .where(and(eq(users.id, mfa.userId), isNull(users.lockedAt)));
     }
-    return { kind: 'mfa_enabled' as const, userId: mfa.userId, locked: required };
+    return { kind: 'mfa_enabled' as const, userId: mfa.userId, locked: locks };
   }
   if (!emailUserId) return null;
-  // FOR UPDATE, the lock the address's UPDATE below takes (the address is a key): held from here,
-  // a recovery completing at the same moment waits for this change instead of holding the row
-  // and waiting for its recovery, which this change ends first (a deadlock on PostgreSQL).
-  await tx.select({ id: users.id }).from(users).where(eq(users.id, emailUserId)).for('update');
+  // The account's row first (NO KEY UPDATE, as every change to the account takes it; the
+  // address's UPDATE below upgrades it): a recovery completing at the same moment waits for this
+  // change instead of holding the row and waiting for its recovery, which this change ends first
+  // (a deadlock on PostgreSQL).
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, emailUserId)).for('no key update');
   const email = await redeemEmailToken(token, 'undo_email_change', tx);
   if (!email?.newEmail || email.userId !== emailUserId) return null;
   // The pending change, and any link mailed to the intruder's address once it was the account's
