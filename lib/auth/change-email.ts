@@ -13,7 +13,7 @@ import type { RequestContext } from '@/lib/http/request-context';
 import { guarded } from '@/lib/rate-limit';
 import { endRecoveriesForOldAddress } from './account-recovery';
 import { type ConfirmIdentityResult, confirmIdentity } from './confirm-identity';
-import { issueEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
+import { issueEmailToken, peekEmailToken, redeemEmailToken, revokeEmailTokens } from './email-tokens';
 import { issueUndoLink } from './undo';
 
 export type RequestEmailChangeResult =
@@ -102,17 +102,24 @@ export async function confirmEmailChange(
   ctx: RequestContext,
 ): Promise<ConfirmEmailChangeResult> {
   const database = await db();
+  // Whose link it is, read before the transaction (on PGlite a read beside an open transaction
+  // waits for it), so the change holds the account's row before it spends or revokes any link:
+  // the order of every change to the account (an undo at the same moment would otherwise hold
+  // the row and wait for this link while this waits for the row: a deadlock on PostgreSQL).
+  const link = await peekEmailToken(token, 'change_email');
+  if (!link) return refused('linkInvalid');
   const outcome = await database
     .transaction(async (tx) => {
-      const redeemed = await redeemEmailToken(token, 'change_email', tx);
-      if (!redeemed?.newEmail) return refused('linkInvalid');
-      const newEmail = redeemed.newEmail;
+      // NO KEY UPDATE, as the others take it; the address's UPDATE below upgrades it.
       const [current] = await tx
         .select({ email: users.email })
         .from(users)
-        .where(eq(users.id, redeemed.userId))
-        .for('update');
+        .where(eq(users.id, link.userId))
+        .for('no key update');
       if (!current) return refused('linkInvalid');
+      const redeemed = await redeemEmailToken(token, 'change_email', tx);
+      if (!redeemed?.newEmail || redeemed.userId !== link.userId) return refused('linkInvalid');
+      const newEmail = redeemed.newEmail;
       // Someone may have registered the address since the link was sent. The unique index is the
       // final word; this check only keeps the transaction from failing on it.
       const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, newEmail)).limit(1);

@@ -10,7 +10,7 @@ import { env } from '@/lib/env';
 import type { RateLimited } from '@/lib/failure';
 import type { RequestContext } from '@/lib/http/request-context';
 import { guarded } from '@/lib/rate-limit';
-import { issueEmailToken, redeemEmailToken } from './email-tokens';
+import { issueEmailToken, peekEmailToken, redeemEmailToken } from './email-tokens';
 
 /**
  * Proving the address: a link with a one-time token (24 hours), sent at registration and on
@@ -52,10 +52,15 @@ export async function resendVerificationEmail(
 /** Spend a verification link. True when it was valid (and the address is now verified). */
 export async function verifyEmail(token: unknown, ctx: RequestContext): Promise<boolean> {
   const database = await db();
+  // Whose link it is, before the transaction, so the change holds the account's row before it
+  // spends the link: the order of every change to the account and its links (see change-email).
+  const link = await peekEmailToken(token, 'verify_email');
+  if (!link) return false;
   // The link, the address verified and the event: all or nothing.
   return database.transaction(async (tx) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, link.userId)).for('no key update');
     const redeemed = await redeemEmailToken(token, 'verify_email', tx);
-    if (!redeemed) return false;
+    if (redeemed?.userId !== link.userId) return false;
     await tx
       .update(users)
       .set({ emailVerifiedAt: new Date() })

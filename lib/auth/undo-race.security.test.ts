@@ -17,9 +17,27 @@ import { confirmEmailChange } from './change-email';
 import { issueEmailToken } from './email-tokens';
 import { undoChange } from './undo';
 
+// Lock-order races between flows that change an account and its links: each deadlocked on
+// PostgreSQL before its fix (seen). On PGlite one connection runs one transaction after the other,
+// so there they only show that both flows still end well. The pauses give the other flow time to
+// reach its lock; a machine too slow for that makes the test pass without showing the race.
 // The real undo, with a moment after it ended the account's recoveries (their rows held) where a
 // test lets another flow run.
-const hooks = vi.hoisted(() => ({ afterRecoveriesEnded: null as null | (() => Promise<void>) }));
+const hooks = vi.hoisted(() => ({
+  afterRecoveriesEnded: null as null | (() => Promise<void>),
+  afterChangeLinkSpent: null as null | (() => Promise<void>),
+}));
+vi.mock('@/lib/auth/email-tokens', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/lib/auth/email-tokens')>();
+  return {
+    ...real,
+    redeemEmailToken: async (...args: Parameters<typeof real.redeemEmailToken>) => {
+      const redeemed = await real.redeemEmailToken(...args);
+      if (args[1] === 'change_email') await hooks.afterChangeLinkSpent?.();
+      return redeemed;
+    },
+  };
+});
 vi.mock('@/lib/auth/account-recovery', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/lib/auth/account-recovery')>();
   return {
@@ -38,6 +56,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   hooks.afterRecoveriesEnded = null;
+  hooks.afterChangeLinkSpent = null;
   vi.useRealTimers();
 });
 
@@ -81,6 +100,37 @@ describe('the address-change undo against a recovery completing at the same mome
     expect(undone).toMatchObject({ ok: true, kind: 'email_change' });
     expect(completed).not.toBeInstanceOf(Error);
     expect(completed).toEqual({ ok: false, kind: 'recoveryLinkInvalid' });
+    const [row] = await (await db()).select({ email: users.email }).from(users).where(eq(users.id, owner.id));
+    expect(row?.email).toBe(owner.email);
+  });
+
+  it('an address change confirmed as the old address undoes it: neither fails; the undo, second, puts the old address back', async () => {
+    // The intruder asked to move the address; the old address got "This wasn't me". The intruder
+    // confirms the change just as the owner clicks it.
+    const owner = await enrolledUser();
+    const intruderEmail = uniqueEmail('intruder');
+    const change = await issueEmailToken({
+      userId: owner.id,
+      purpose: 'change_email',
+      newEmail: intruderEmail,
+    });
+    const undo = await issueEmailToken({
+      userId: owner.id,
+      purpose: 'undo_email_change',
+      newEmail: owner.email,
+    });
+    // The confirmation stops right after it spent its link; the undo starts and runs as far as
+    // it can; then the confirmation goes on.
+    let undoing: Promise<unknown> | undefined;
+    hooks.afterChangeLinkSpent = async () => {
+      hooks.afterChangeLinkSpent = null;
+      undoing = undoChange(undo, ctx()).catch((e) => e);
+      await new Promise((r) => setTimeout(r, 800));
+    };
+    const confirmed = await confirmEmailChange(change, ctx()).catch((e) => e);
+    const undone = await undoing;
+    expect(confirmed).toMatchObject({ ok: true, email: intruderEmail });
+    expect(undone).toMatchObject({ ok: true, kind: 'email_change' });
     const [row] = await (await db()).select({ email: users.email }).from(users).where(eq(users.id, owner.id));
     expect(row?.email).toBe(owner.email);
   });
