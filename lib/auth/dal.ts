@@ -22,6 +22,7 @@ export type SessionDTO = Pick<
   | 'expiresAt'
   | 'mfaEnabled'
   | 'emailVerified'
+  | 'role'
 > & {
   /**
    * Whether the role policy asks for two-factor (lib/auth/mfa-policy.ts): decided per request from
@@ -51,6 +52,9 @@ export const getSession = cache(async (): Promise<SessionDTO | null> => {
     expiresAt: session.expiresAt,
     mfaEnabled: session.mfaEnabled,
     emailVerified: session.emailVerified,
+    // As fresh as the session check (its cache empties when the account row changes). What the
+    // page shows; the admin console asks the database again before it shows or does anything.
+    role: session.role,
     mfaPolicy: await mfaPolicyOf({
       userId: session.userId,
       rolesHeld: rolesHeld(session.role),
